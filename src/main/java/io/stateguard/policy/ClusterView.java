@@ -1,0 +1,49 @@
+package io.stateguard.policy;
+
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.storage.StorageClass;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The read-only questions rules ask about the rest of the cluster. In a report the manifests given
+ * answer them; in a cluster, informer caches do. Implementations answer from memory: no call may do
+ * I/O, since rules run on the request path.
+ */
+public interface ClusterView {
+
+  Optional<Service> service(String namespace, String name);
+
+  List<StatefulSet> statefulSets(String namespace);
+
+  List<PodDisruptionBudget> podDisruptionBudgets(String namespace);
+
+  Optional<StorageClass> storageClass(String name);
+
+  /** A view of an empty cluster. */
+  static ClusterView empty() {
+    return new ClusterView() {
+      @Override
+      public Optional<Service> service(String namespace, String name) {
+        return Optional.empty();
+      }
+
+      @Override
+      public List<StatefulSet> statefulSets(String namespace) {
+        return List.of();
+      }
+
+      @Override
+      public List<PodDisruptionBudget> podDisruptionBudgets(String namespace) {
+        return List.of();
+      }
+
+      @Override
+      public Optional<StorageClass> storageClass(String name) {
+        return Optional.empty();
+      }
+    };
+  }
+}

@@ -1,0 +1,112 @@
+package io.stateguard.policy;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What the matching policies say, merged, for one workload: its class, quorum size, and each rule's
+ * mode, parameters and the policy that set them. Higher-priority policies override lower ones rule
+ * by rule; a rule no matching policy names keeps its default mode.
+ */
+public final class EffectivePolicy {
+
+  private final WorkloadClass workloadClass;
+  private final QuorumSize quorum;
+  private final List<Policy> policies;
+
+  /**
+   * @param policies the matching policies, lowest priority first
+   */
+  EffectivePolicy(WorkloadClass workloadClass, List<Policy> policies) {
+    this.workloadClass = Objects.requireNonNull(workloadClass, "workloadClass");
+    this.policies = List.copyOf(policies);
+    QuorumSize q = QuorumSize.MAJORITY;
+    for (Policy p : this.policies) {
+      if (p.quorum().isPresent()) {
+        q = p.quorum().get();
+      }
+    }
+    this.quorum = q;
+  }
+
+  /** What governs an object no policy matches: every rule is off. */
+  static EffectivePolicy none(WorkloadClass workloadClass) {
+    return new EffectivePolicy(workloadClass, List.of());
+  }
+
+  public WorkloadClass workloadClass() {
+    return workloadClass;
+  }
+
+  public QuorumSize quorum() {
+    return quorum;
+  }
+
+  /** The matching policies, lowest priority first. */
+  public List<Policy> policies() {
+    return policies;
+  }
+
+  /**
+   * The rule's mode: from the highest-priority policy that sets one, else its default; off for
+   * every rule when no policy matches.
+   */
+  public Mode mode(RuleInfo rule) {
+    if (policies.isEmpty()) {
+      return Mode.OFF;
+    }
+    for (int i = policies.size() - 1; i >= 0; i--) {
+      Policy.RuleSetting s = policies.get(i).rules().get(rule.id());
+      if (s != null && s.mode().isPresent()) {
+        return s.mode().get();
+      }
+    }
+    return rule.defaultMode();
+  }
+
+  /** The name of the policy that decided the rule's mode, or empty for the rule's default. */
+  public String governingPolicy(RuleInfo rule) {
+    for (int i = policies.size() - 1; i >= 0; i--) {
+      Policy.RuleSetting s = policies.get(i).rules().get(rule.id());
+      if (s != null && s.mode().isPresent()) {
+        return policies.get(i).name();
+      }
+    }
+    return policies.isEmpty() ? "" : policies.get(policies.size() - 1).name();
+  }
+
+  /** The rule's parameters, each from the highest-priority policy that sets it. */
+  public RuleParams params(RuleInfo rule) {
+    Map<String, Object> values = new HashMap<>();
+    for (Policy p : policies) {
+      Policy.RuleSetting s = p.rules().get(rule.id());
+      if (s != null) {
+        values.putAll(s.params());
+      }
+    }
+    return new RuleParams(rule, values);
+  }
+
+  /** Why {@code user} in {@code namespace} is exempt under any matching policy, or empty. */
+  public Optional<String> exemption(UserInfo user, String namespace) {
+    for (Policy p : policies) {
+      Optional<String> why = p.exemptions().exempts(user, namespace);
+      if (why.isPresent()) {
+        return Optional.of(why.get() + " by policy " + p.name());
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The break-glass annotations the matching policies honour. */
+  public List<String> breakGlassAnnotations() {
+    return policies.stream()
+        .map(p -> p.exemptions().breakGlassAnnotation())
+        .filter(a -> !a.isEmpty())
+        .distinct()
+        .toList();
+  }
+}

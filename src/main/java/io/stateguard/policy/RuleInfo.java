@@ -1,0 +1,56 @@
+package io.stateguard.policy;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * What a rule is, for people: its stable id (a contract: docs, reports and users' policies name
+ * it), a one-line summary, why it matters, how to fix it, its mode when no policy says otherwise,
+ * the kind of object it checks and the parameters it takes.
+ */
+public record RuleInfo(
+    String id,
+    String summary,
+    String why,
+    String fix,
+    Mode defaultMode,
+    Target target,
+    List<ParamSpec> params) {
+
+  /** The kind of object a rule is evaluated on. */
+  public enum Target {
+    STATEFULSET("StatefulSet"),
+    PDB("PodDisruptionBudget");
+
+    private final String kind;
+
+    Target(String kind) {
+      this.kind = kind;
+    }
+
+    public String kind() {
+      return kind;
+    }
+  }
+
+  private static final Pattern ID = Pattern.compile("[a-z][a-z0-9]*(-[a-z0-9]+)*");
+
+  public RuleInfo {
+    Objects.requireNonNull(id, "id");
+    if (!ID.matcher(id).matches()) {
+      throw new IllegalArgumentException("rule id '" + id + "' is not lower-case-with-dashes");
+    }
+    Objects.requireNonNull(summary, "summary");
+    Objects.requireNonNull(why, "why");
+    Objects.requireNonNull(fix, "fix");
+    Objects.requireNonNull(defaultMode, "defaultMode");
+    Objects.requireNonNull(target, "target");
+    params = List.copyOf(params);
+  }
+
+  public Optional<ParamSpec> param(String name) {
+    return params.stream().filter(p -> p.name().equals(name)).findFirst();
+  }
+}
