@@ -65,6 +65,14 @@ public record Admission(
         false);
   }
 
+  /**
+   * This admission in another namespace (a report's {@code --namespace} for objects naming none).
+   */
+  public Admission withNamespace(String ns) {
+    return new Admission(
+        uid, operation, kind, subResource, ns, name, object, oldObject, options, user, dryRun);
+  }
+
   /** The object this admission is about: the new one, or the old one on DELETE. */
   public HasMetadata subject() {
     return object.or(() -> oldObject).orElseThrow();
