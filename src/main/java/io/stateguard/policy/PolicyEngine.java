@@ -69,6 +69,34 @@ public final class PolicyEngine {
     return Verdict.of(findings);
   }
 
+  /**
+   * The rules that {@link #evaluate} runs on {@code subject}: those of its kind that are not off
+   * for it. For a PDB a rule counts when it is on for the PDB's own policy or for any StatefulSet
+   * the PDB selects.
+   */
+  public List<RuleInfo> rulesFor(Admission admission, ClusterView view) {
+    HasMetadata subject = admission.subject();
+    Optional<RuleInfo.Target> target = target(subject);
+    if (target.isEmpty()) {
+      return List.of();
+    }
+    Optional<EffectivePolicy> own = governing(subject, admission);
+    List<EffectivePolicy> concerned = new ArrayList<>();
+    own.ifPresent(concerned::add);
+    if (subject instanceof PodDisruptionBudget pdb && pdb.getSpec() != null) {
+      for (StatefulSet set : view.statefulSets(namespaceOf(subject, admission))) {
+        if (Selectors.matches(pdb.getSpec().getSelector(), Selectors.podLabels(set))) {
+          policies.resolve(set).ifPresent(concerned::add);
+        }
+      }
+    }
+    return rules.stream()
+        .map(Rule::info)
+        .filter(r -> r.target() == target.get())
+        .filter(r -> concerned.stream().anyMatch(p -> p.mode(r) != Mode.OFF))
+        .toList();
+  }
+
   private Optional<EffectivePolicy> governing(HasMetadata subject, Admission admission) {
     if (subject instanceof StatefulSet set) {
       if (set.getMetadata().getNamespace() == null) {

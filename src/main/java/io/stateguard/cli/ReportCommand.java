@@ -1,0 +1,172 @@
+package io.stateguard.cli;
+
+import io.stateguard.policy.PolicyEngine;
+import io.stateguard.policy.PolicySet;
+import io.stateguard.policy.Severity;
+import io.stateguard.policy.rules.Rules;
+import io.stateguard.report.Loaded;
+import io.stateguard.report.ManifestLoader;
+import io.stateguard.report.Report;
+import io.stateguard.report.ReportRunner;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code stateguard report}: evaluates manifests offline exactly as the admission webhook would,
+ * and writes the findings in one of several formats.
+ */
+@Command(
+    name = "report",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Evaluate Kubernetes manifests against the policies, as the cluster would.",
+      "Exit status: 0 nothing at or above --fail-on, 1 findings, 2 bad usage or unreadable input."
+    })
+final class ReportCommand implements Callable<Integer> {
+
+  enum FailOn {
+    error,
+    warning,
+    never
+  }
+
+  enum Color {
+    auto,
+    always,
+    never
+  }
+
+  @Spec CommandSpec spec;
+
+  @Parameters(
+      paramLabel = "PATH",
+      arity = "0..*",
+      description = "Files or directories of manifests (same as -f).")
+  List<String> paths = new ArrayList<>();
+
+  @Option(
+      names = {"-f", "--filename"},
+      paramLabel = "FILE|DIR|-",
+      description =
+          "Manifests to evaluate: YAML (multi-document), JSON, kind: List, Helm output;"
+              + " directories recursively; - for standard input. Repeatable.")
+  List<String> files = new ArrayList<>();
+
+  @Option(
+      names = "--policies",
+      paramLabel = "DIR",
+      description =
+          "Folder of StatefulPolicy files. Default: the policies shipped with stateguard.")
+  Path policies;
+
+  @Option(
+      names = {"-o", "--format"},
+      defaultValue = "table",
+      description = "table, json, sarif or junit. Default: ${DEFAULT-VALUE}.")
+  OutputFormat format;
+
+  @Option(
+      names = "--fail-on",
+      defaultValue = "error",
+      description =
+          "Exit 1 when a finding is at or above this severity: error, warning or never."
+              + " Default: ${DEFAULT-VALUE}.")
+  FailOn failOn;
+
+  @Option(
+      names = "--output",
+      paramLabel = "FILE",
+      description = "Write the report to FILE instead of standard output.")
+  Path output;
+
+  @Option(
+      names = {"-n", "--namespace"},
+      defaultValue = "default",
+      description = "Namespace for objects that name none. Default: ${DEFAULT-VALUE}.")
+  String namespace;
+
+  @Option(
+      names = "--color",
+      defaultValue = "auto",
+      description = "auto (on a terminal only), always or never. Default: ${DEFAULT-VALUE}.")
+  Color color;
+
+  @Option(names = "--debug", description = "Show stack traces of unexpected errors.")
+  boolean debug;
+
+  @Override
+  public Integer call() throws IOException {
+    List<String> inputs = new ArrayList<>(paths);
+    inputs.addAll(files);
+    if (inputs.isEmpty()) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "no manifests given: name files or directories, or -f - for stdin");
+    }
+    PolicyEngine engine =
+        new PolicyEngine(new PolicySet(PolicySources.load(policies)), Rules.all());
+    Loaded loaded = new ManifestLoader(namespace).load(inputs, System.in);
+    Report report = new ReportRunner(engine).run(loaded);
+    write(report);
+    return exitCode(report);
+  }
+
+  private void write(Report report) throws IOException {
+    if (output != null) {
+      Path parent = output.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+      try (Writer w = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
+        format.renderer().render(report, w, color == Color.always);
+      }
+      return;
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    format.renderer().render(report, out, useColor());
+    out.flush();
+  }
+
+  private boolean useColor() {
+    return switch (color) {
+      case always -> true;
+      case never -> false;
+      case auto ->
+          System.console() != null
+              && System.getenv("NO_COLOR") == null
+              && !"dumb".equals(System.getenv("TERM"));
+    };
+  }
+
+  private int exitCode(Report report) {
+    if (!report.problems().isEmpty()) {
+      for (var problem : report.problems()) {
+        spec.commandLine().getErr().println("stateguard: " + problem);
+      }
+      spec.commandLine().getErr().flush();
+      return Main.EXIT_USAGE;
+    }
+    Severity threshold =
+        switch (failOn) {
+          case error -> Severity.ERROR;
+          case warning -> Severity.WARNING;
+          case never -> null;
+        };
+    if (threshold != null
+        && report.findings().stream().anyMatch(f -> f.severity().atLeast(threshold))) {
+      return Main.EXIT_FINDINGS;
+    }
+    return 0;
+  }
+}
