@@ -56,10 +56,12 @@ final class ParallelPodManagementRule implements Rule {
     int replicas = StatefulSetFields.replicas(set);
     ctx.report(
         ctx.subjectRef()
-            + " is a quorum workload with podManagementPolicy: Parallel: all "
-            + StatefulSetFields.count(replicas, "member")
-            + " start at once and can bootstrap without a quorum (separate ensembles, competing"
-            + " leaders); use podManagementPolicy: OrderedReady (the default), or annotate the set"
+            + " is a quorum workload with podManagementPolicy: Parallel: "
+            + (replicas > 1
+                ? "all " + replicas + " members start at once"
+                : "new members start at once when it scales up")
+            + " and can bootstrap without a quorum (separate ensembles, competing leaders); use"
+            + " podManagementPolicy: OrderedReady (the default), or annotate the set"
             + " stateguard.io/break-glass: \"<reason>\" to override",
         "spec.podManagementPolicy");
   }

@@ -67,7 +67,7 @@ final class ReadinessProbeRule implements Rule {
       check(ctx, containers.get(i), "containers", i, "container", ignored);
     }
     if (ctx.params().bool(CHECK_SIDECARS)) {
-      // A sidecar keeps its index among all init containers in the field path.
+      // Sidecars live among the init containers, and their field paths say so.
       List<Container> initContainers = StatefulSetFields.initContainers(ctx.statefulSet());
       for (int i = 0; i < initContainers.size(); i++) {
         if (StatefulSetFields.isSidecar(initContainers.get(i))) {

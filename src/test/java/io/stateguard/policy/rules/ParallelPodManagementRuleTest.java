@@ -79,6 +79,19 @@ class ParallelPodManagementRuleTest {
   }
 
   @Test
+  void reportsSingleMemberQuorumSetForItsScaleUps() {
+    // Given a quorum set of 1 that starts members in parallel
+    StatefulSet set = parallel(quorumSet(1));
+
+    // When / Then: one member bootstraps alone, but members added later start together
+    assertThat(RuleHarness.check(rule, set))
+        .singleElement()
+        .extracting(Finding::message)
+        .asString()
+        .contains("new members start at once when it scales up");
+  }
+
+  @Test
   void survivesSetWithoutSpec() {
     // Given a quorum set with no spec at all
     StatefulSet set = quorumSet(3);
