@@ -8,7 +8,15 @@ public final class Rules {
 
   private Rules() {}
 
-  private static final List<Rule> ALL = List.of();
+  private static final List<Rule> ALL =
+      List.of(
+          new ParallelPodManagementRule(),
+          new ReadinessProbeRule(),
+          new TerminationGracePeriodRule(),
+          new RollingPartitionRule(),
+          new UpdateStrategyRule(),
+          new RollingMaxUnavailableRule(),
+          new ReplicasQuorumRule());
 
   public static List<Rule> all() {
     return ALL;
