@@ -8,7 +8,13 @@ public final class Rules {
 
   private Rules() {}
 
-  private static final List<Rule> ALL = List.of();
+  private static final List<Rule> ALL =
+      List.of(
+          new HeadlessService(),
+          new PdbCoverage(),
+          new PdbQuorum(),
+          new PdbBlocksMaintenance(),
+          new PdbOverlap());
 
   public static List<Rule> all() {
     return ALL;
