@@ -53,6 +53,7 @@ final class HeadlessService implements Rule {
     StatefulSet set = ctx.statefulSet();
     ObjectRef ref = ctx.subjectRef();
     Map<String, String> podLabels = Selectors.podLabels(set);
+    String wanted = labels(suggestedSelector(set, podLabels));
     String serviceName = set.getSpec() == null ? null : set.getSpec().getServiceName();
     if (serviceName == null || serviceName.isBlank()) {
       ctx.report(
@@ -60,7 +61,7 @@ final class HeadlessService implements Rule {
               + " sets no spec.serviceName: "
               + CONSEQUENCE
               + "; create a headless Service (clusterIP: None) selecting "
-              + labels(podLabels)
+              + wanted
               + " and name it in spec.serviceName",
           "spec.serviceName");
       return;
@@ -74,8 +75,8 @@ final class HeadlessService implements Rule {
               + serviceRef
               + " in spec.serviceName, but no such service exists: "
               + CONSEQUENCE
-              + "; create it with clusterIP: None and a selector matching "
-              + labels(podLabels),
+              + "; create it with clusterIP: None and selector "
+              + wanted,
           "spec.serviceName");
       return;
     }
@@ -105,8 +106,8 @@ final class HeadlessService implements Rule {
               + ref
               + " in spec.serviceName, has no selector, so it selects none of the set's pods: "
               + CONSEQUENCE
-              + "; give it a selector matching "
-              + labels(podLabels),
+              + "; give it selector "
+              + wanted,
           "spec.serviceName");
     } else if (!Selectors.serviceSelects(selector, podLabels)) {
       ctx.report(
@@ -119,9 +120,27 @@ final class HeadlessService implements Rule {
               + labels(podLabels)
               + ": "
               + CONSEQUENCE
-              + "; make the service's selector a subset of the pod template's labels",
+              + "; set its selector to "
+              + wanted
+              + " or another subset of the pod labels",
           "spec.serviceName");
     }
+  }
+
+  /**
+   * What the Service should select: the set's own {@code matchLabels} (which its pods must carry),
+   * else all the pod labels.
+   */
+  private static Map<String, String> suggestedSelector(
+      StatefulSet set, Map<String, String> podLabels) {
+    if (set.getSpec() != null
+        && set.getSpec().getSelector() != null
+        && set.getSpec().getSelector().getMatchLabels() != null
+        && !set.getSpec().getSelector().getMatchLabels().isEmpty()
+        && Selectors.serviceSelects(set.getSpec().getSelector().getMatchLabels(), podLabels)) {
+      return set.getSpec().getSelector().getMatchLabels();
+    }
+    return podLabels;
   }
 
   /** Labels as people write them: {@code app=zk,tier=data}, sorted. */
