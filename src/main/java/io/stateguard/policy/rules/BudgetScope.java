@@ -112,15 +112,17 @@ record BudgetScope(PodDisruptionBudget pdb, List<StatefulSet> sets, int expected
   }
 
   /**
-   * The smallest size of a set, above {@code replicas}, that can lose one member and keep {@code
-   * quorum}; {@code replicas + 1} when no size within reach can (a fixed quorum larger than any).
+   * What to do about a set of {@code replicas} that cannot lose a member and keep {@code quorum}:
+   * grow to the smallest size that can, then {@code then} {@code maxUnavailable} of what that size
+   * tolerates ({@code run 3 replicas and set maxUnavailable: 1}); or, when no size can (a quorum of
+   * 100%), lower the quorum size.
    */
-  static int smallestSizeToleratingOne(int replicas, QuorumSize quorum) {
+  static String growAdvice(int replicas, QuorumSize quorum, String then) {
     for (int n = Math.max(replicas + 1, 2); n <= replicas + 100; n++) {
       if (quorum.tolerated(n) >= 1) {
-        return n;
+        return "run " + n + " replicas and " + then + " maxUnavailable: " + quorum.tolerated(n);
       }
     }
-    return replicas + 1;
+    return "quorum size " + quorum + " spares no member at any size; lower it in the policy";
   }
 }

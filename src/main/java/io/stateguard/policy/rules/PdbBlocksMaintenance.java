@@ -127,15 +127,12 @@ final class PdbBlocksMaintenance implements Rule {
     if (policy.isPresent() && policy.get().workloadClass() == WorkloadClass.QUORUM) {
       QuorumSize quorum = policy.get().quorum();
       if (quorum.tolerated(replicas) == 0) {
-        int size = BudgetScope.smallestSizeToleratingOne(replicas, quorum);
         return head
             + "with "
             + replicas
             + (replicas == 1 ? " member" : " members")
-            + " it cannot lose one and keep quorum: run "
-            + size
-            + " replicas and set maxUnavailable: "
-            + quorum.tolerated(size)
+            + " it cannot lose one and keep quorum: "
+            + BudgetScope.growAdvice(replicas, quorum, "set")
             + ", or, if drains should wait for a person, set this rule to audit in a policy";
       }
       return head

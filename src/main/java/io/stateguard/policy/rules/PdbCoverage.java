@@ -73,31 +73,26 @@ final class PdbCoverage implements Rule {
             + " quorum ("
             + quorum.of(replicas)
             + " must stay up); ";
-    String selector = selector(set);
+    String add = "add a PodDisruptionBudget with " + selector(set) + " and";
     if (tolerated == 0) {
-      int size = BudgetScope.smallestSizeToleratingOne(replicas, quorum);
       ctx.report(
           head
-              + "it cannot lose any member and keep quorum: run "
-              + size
-              + " replicas and add a PodDisruptionBudget with maxUnavailable: "
-              + quorum.tolerated(size)
-              + selector,
+              + "it cannot lose any member and keep quorum: "
+              + BudgetScope.growAdvice(replicas, quorum, add),
           "");
     } else {
-      ctx.report(
-          head + "add a PodDisruptionBudget with maxUnavailable: " + tolerated + selector, "");
+      ctx.report(head + add + " maxUnavailable: " + tolerated, "");
     }
   }
 
-  /** The set's own matchLabels, which a budget for it can reuse, as a message suffix. */
+  /** The set's own matchLabels, which a budget for it can reuse. */
   private static String selector(StatefulSet set) {
     LabelSelector selector = set.getSpec() == null ? null : set.getSpec().getSelector();
     Map<String, String> labels = selector == null ? null : selector.getMatchLabels();
     if (labels == null || labels.isEmpty()) {
-      return " selecting its pods";
+      return "the set's spec.selector";
     }
-    return " and selector matchLabels "
+    return "selector matchLabels "
         + new TreeMap<>(labels)
             .entrySet().stream()
                 .map(e -> e.getKey() + "=" + e.getValue())

@@ -120,15 +120,12 @@ final class PdbQuorum implements Rule {
             + needed
             + " up: ";
     if (tolerated == 0) {
-      int size = BudgetScope.smallestSizeToleratingOne(replicas, quorum);
       return head
           + "with "
           + replicas
           + (replicas == 1 ? " replica" : " replicas")
-          + " no member can be disrupted without losing quorum; run "
-          + size
-          + " replicas and set maxUnavailable: "
-          + quorum.tolerated(size);
+          + " no member can be disrupted without losing quorum; "
+          + BudgetScope.growAdvice(replicas, quorum, "set");
     }
     String budget = "minAvailable: " + needed + " or maxUnavailable: " + tolerated;
     if (scope.sets().size() > 1) {

@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.stateguard.policy.Finding;
 import io.stateguard.policy.Mode;
 import io.stateguard.policy.Policy;
+import io.stateguard.policy.QuorumSize;
 import io.stateguard.policy.Verdict;
 import io.stateguard.policy.WorkloadClass;
 import java.util.List;
@@ -55,8 +56,8 @@ class PdbCoverageTest {
                       "no PodDisruptionBudget in namespace data selects the pods of statefulset"
                           + " data/zk, a quorum workload of 3 members: a node drain or cluster"
                           + " upgrade may evict several at once and lose quorum (2 must stay up);"
-                          + " add a PodDisruptionBudget with maxUnavailable: 1 and selector"
-                          + " matchLabels app=zk");
+                          + " add a PodDisruptionBudget with selector matchLabels app=zk and"
+                          + " maxUnavailable: 1");
             });
   }
 
@@ -121,7 +122,36 @@ class PdbCoverageTest {
         .asString()
         .endsWith(
             "it cannot lose any member and keep quorum: run 3 replicas and add a"
-                + " PodDisruptionBudget with maxUnavailable: 1 and selector matchLabels app=zk");
+                + " PodDisruptionBudget with selector matchLabels app=zk and maxUnavailable: 1");
+  }
+
+  @Test
+  void tellsAPolicyWhoseQuorumSparesNoMemberToLowerIt() {
+    // Given: a policy wanting every member up
+    StatefulSet zk = quorumSet("zk", 3);
+    Policy everyone =
+        new Policy(
+            "everyone",
+            "test",
+            0,
+            Policy.Match.ALL,
+            List.of(),
+            Optional.of(QuorumSize.parse("100%")),
+            Map.of(rule.id(), new Policy.RuleSetting(Optional.of(Mode.ENFORCE), Map.of())),
+            Policy.Exemptions.NONE);
+
+    // When
+    Verdict verdict = RuleHarness.verdict(rule, zk, view(zk), everyone);
+
+    // Then
+    assertThat(verdict.findings())
+        .extracting(Finding::message)
+        .singleElement()
+        .asString()
+        .contains("(3 must stay up)")
+        .endsWith(
+            "it cannot lose any member and keep quorum: quorum size 100% spares no member at any"
+                + " size; lower it in the policy");
   }
 
   @Test
