@@ -10,13 +10,18 @@ public final class Rules {
 
   private static final List<Rule> ALL =
       List.of(
+          new HeadlessService(),
           new ParallelPodManagementRule(),
           new ReadinessProbeRule(),
           new TerminationGracePeriodRule(),
           new RollingPartitionRule(),
           new UpdateStrategyRule(),
           new RollingMaxUnavailableRule(),
-          new ReplicasQuorumRule());
+          new ReplicasQuorumRule(),
+          new PdbQuorum(),
+          new PdbBlocksMaintenance(),
+          new PdbOverlap(),
+          new PdbCoverage());
 
   public static List<Rule> all() {
     return ALL;
