@@ -21,6 +21,9 @@ import java.util.Optional;
  */
 final class SarifRenderer implements Renderer {
 
+  /** Besides ASCII letters and digits, what a path may hold unencoded in a URI reference. */
+  private static final List<Character> UNRESERVED_MARKS = List.of('-', '.', '_', '~', '/');
+
   static final String SCHEMA =
       "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 
@@ -150,7 +153,7 @@ final class SarifRenderer implements Renderer {
     return physical;
   }
 
-  static String level(Mode mode) {
+  private static String level(Mode mode) {
     return switch (mode) {
       case ENFORCE -> "error";
       case WARN -> "warning";
@@ -184,8 +187,6 @@ final class SarifRenderer implements Renderer {
     }
     return encode(path);
   }
-
-  private static final List<Character> UNRESERVED_MARKS = List.of('-', '.', '_', '~', '/');
 
   private static String encode(String path) {
     StringBuilder out = new StringBuilder(path.length());

@@ -94,7 +94,7 @@ final class TableRenderer implements Renderer {
   }
 
   /** {@code 3 objects (1 denied), 5 errors, 2 warnings, 1 info; 2 skipped (ConfigMap: 2); ...}. */
-  static String summaryLine(Report report, Style style) {
+  private static String summaryLine(Report report, Style style) {
     Summary summary = Summary.of(report);
     StringBuilder line = new StringBuilder(plural(summary.objects(), "object"));
     List<String> verdicts = new ArrayList<>();

@@ -184,4 +184,89 @@ final class Reports {
         CATALOGUE,
         "1.2.3");
   }
+
+  /**
+   * The report the examples in {@code docs/report-formats.md} show: a denied set with an enforced
+   * and a warned finding, a clean set, a file that is not YAML, two skipped ConfigMaps. With {@code
+   * onlyDenied}, just the denied set, its enforced finding and its rule (the long formats'
+   * examples).
+   */
+  static Report documented(boolean onlyDenied) {
+    ObjectRef pg = new ObjectRef("apps/v1", "StatefulSet", "db", "pg");
+    Finding parallel =
+        new Finding(
+            "parallel-pod-management",
+            Mode.ENFORCE,
+            "statefulset data/zk starts all 3 members at once (podManagementPolicy: Parallel); a"
+                + " quorum workload bootstraps without quorum: set podManagementPolicy:"
+                + " OrderedReady",
+            "spec.podManagementPolicy",
+            ZK,
+            "default");
+    Finding probe =
+        new Finding(
+            "readiness-probe",
+            Mode.WARN,
+            "container zk of statefulset data/zk has no readiness probe: a rolling update would"
+                + " advance onto broken pods; add one",
+            "spec.template.spec.containers[0].readinessProbe",
+            ZK,
+            "default");
+    RuleInfo parallelRule =
+        new RuleInfo(
+            "parallel-pod-management",
+            "Quorum workloads start members one at a time",
+            "With podManagementPolicy Parallel all members start at once and can bootstrap"
+                + " without quorum.",
+            "Set spec.podManagementPolicy: OrderedReady.",
+            Mode.ENFORCE,
+            Target.STATEFULSET,
+            List.of());
+    RuleInfo probeRule =
+        new RuleInfo(
+            "readiness-probe",
+            "Every container has a readiness probe",
+            "Without one a rolling update advances onto broken pods.",
+            "Add a readinessProbe to each container.",
+            Mode.WARN,
+            Target.STATEFULSET,
+            List.of());
+    SourceLocation zkFile = new SourceLocation("examples/zk.yaml", 1);
+    List<LoadProblem> problems =
+        List.of(
+            new LoadProblem(
+                new SourceLocation("examples/broken.yaml", 4),
+                "invalid YAML: mapping values are not allowed here"));
+    if (onlyDenied) {
+      return new Report(
+          List.of(
+              new ObjectReport(
+                  ZK,
+                  zkFile,
+                  false,
+                  List.of(parallel),
+                  List.of(parallelRule.id()),
+                  Optional.empty())),
+          problems,
+          Map.of("ConfigMap", 2),
+          List.of(parallelRule),
+          "0.1.0");
+    }
+    List<String> checked = List.of(parallelRule.id(), probeRule.id());
+    return new Report(
+        List.of(
+            new ObjectReport(
+                ZK, zkFile, false, List.of(probe, parallel), checked, Optional.empty()),
+            new ObjectReport(
+                pg,
+                new SourceLocation("examples/pg.yaml", 1),
+                true,
+                List.of(),
+                checked,
+                Optional.empty())),
+        problems,
+        Map.of("ConfigMap", 2),
+        List.of(parallelRule, probeRule),
+        "0.1.0");
+  }
 }
