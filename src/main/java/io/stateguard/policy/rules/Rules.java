@@ -8,7 +8,15 @@ public final class Rules {
 
   private Rules() {}
 
-  private static final List<Rule> ALL = List.of();
+  private static final List<Rule> ALL =
+      List.of(
+          new PvcRetentionRule(),
+          new VolumeClaimTemplatesRule(),
+          new AntiAffinityRule(),
+          new SecurityContextRule(),
+          new ResourcesRule(),
+          new ImageTagRule(),
+          new KnownTrapsRule());
 
   public static List<Rule> all() {
     return ALL;
