@@ -155,8 +155,9 @@ final class AntiAffinityRule implements Rule {
       return false;
     }
     String key = term.getTopologyKey();
-    if (!keys.contains(key)) {
-      notCounted.add("a " + kind + " term on topologyKey " + key);
+    if (key == null || !keys.contains(key)) {
+      notCounted.add(
+          "a " + kind + " term " + (key == null ? "without topologyKey" : "on topologyKey " + key));
       return false;
     }
     if (!Selectors.matches(term.getLabelSelector(), labels)) {
@@ -219,7 +220,7 @@ final class AntiAffinityRule implements Rule {
     String why = null;
     if (hardOnly) {
       why = "requireHard";
-    } else if (!keys.contains(key)) {
+    } else if (key == null || !keys.contains(key)) {
       why = "topologyKey not counted";
     } else if (c.getMaxSkew() == null || c.getMaxSkew() != 1) {
       why = "maxSkew " + c.getMaxSkew();

@@ -45,8 +45,8 @@ final class PvcRetentionRule implements Rule {
   private static final RuleInfo INFO =
       new RuleInfo(
           "pvc-retention",
-          "Volumes deleted with the set need declared backups; volumes kept on scale-down of a"
-              + " rebuildable workload are orphans",
+          "Claims deleted with the set need declared backups; claims kept on scale-down are"
+              + " orphans",
           "With persistentVolumeClaimRetentionPolicy.whenDeleted: Delete the StatefulSet controller"
               + " deletes every member's PersistentVolumeClaim when the set is deleted: one"
               + " mistaken `kubectl delete sts` (or a Helm uninstall) destroys all the data, and"
@@ -116,9 +116,8 @@ final class PvcRetentionRule implements Rule {
       ctx.report(
           subject
               + " keeps the PersistentVolumeClaims of removed members when scaled down"
-              + " (persistentVolumeClaimRetentionPolicy.whenScaled: Retain"
-              + (whenScaled == null ? ", the API server's default" : "")
-              + "): the orphaned volumes keep costing money, and a member re-created at the same"
+              + " (persistentVolumeClaimRetentionPolicy.whenScaled: Retain, which the API server"
+              + " also sets when nothing is chosen): the orphaned volumes keep costing money, and a member re-created at the same"
               + " ordinal mounts its stale data; the data of a workload of class "
               + cls
               + " can be rebuilt, so set whenScaled: Delete",

@@ -101,7 +101,9 @@ final class ResourcesRule implements Rule {
               + String.join(", ", missing)
               + ": "
               + consequences(missing, bestEffort)
-              + "; set them in its resources",
+              + "; set "
+              + (missing.size() == 1 ? "it" : "them")
+              + " in its resources",
           c.field() + ".resources");
     }
   }
@@ -162,7 +164,7 @@ final class ResourcesRule implements Rule {
               + " OOM-killed");
     }
     if (what.isEmpty()) {
-      what.add("the policy requires them");
+      what.add("the policy requires " + (missing.size() == 1 ? "it" : "them"));
     }
     return String.join("; ", what);
   }

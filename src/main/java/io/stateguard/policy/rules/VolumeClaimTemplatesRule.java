@@ -179,7 +179,7 @@ final class VolumeClaimTemplatesRule implements Rule {
       return;
     }
     for (String mode : modes) {
-      if (allowed.contains(mode)) {
+      if (mode == null || allowed.contains(mode)) {
         continue;
       }
       String consequence =
