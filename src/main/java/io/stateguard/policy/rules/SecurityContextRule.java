@@ -23,8 +23,8 @@ final class SecurityContextRule implements Rule {
           "Containers run unprivileged, without privilege escalation, and not as root",
           "A stateful workload holds the data an attacker wants and usually runs for months. A"
               + " privileged container has every capability and the host's devices: a compromise"
-              + " of the process is a compromise of the node and of every other member's volume"
-              + " mounted there. Unless allowPrivilegeEscalation is false, a setuid binary in the"
+              + " of the process is a compromise of the node and of every volume mounted on it."
+              + " Unless allowPrivilegeEscalation is false, a setuid binary in the"
               + " image can give the process root. Without runAsNonRoot: true the image decides"
               + " the user, and many database images start as root; a container's runAsNonRoot"
               + " overrides the pod's, so a container can undo the pod's setting. runAsNonRoot:"

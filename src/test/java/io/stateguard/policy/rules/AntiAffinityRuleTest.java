@@ -244,16 +244,33 @@ class AntiAffinityRuleTest {
   }
 
   @Test
-  void requireHardCountsOnlyRequiredTerms() {
-    Map<String, Object> hard = Map.of("requireHard", true);
-    StatefulSet preferred = PodTemplates.clean();
-    StatefulSet spread =
+  void requireHardDoesNotCountPreferredTerms() {
+    List<Finding> findings =
+        RuleHarness.check(rule, PodTemplates.clean(), Map.of("requireHard", true));
+
+    assertThat(PodTemplates.messages(findings))
+        .singleElement()
+        .asString()
+        .contains("with no required pod anti-affinity")
+        .contains("not counted: a preferred term on kubernetes.io/hostname (requireHard)")
+        .doesNotContain("topologySpreadConstraint with maxSkew 1");
+  }
+
+  @Test
+  void requireHardDoesNotCountTopologySpread() {
+    StatefulSet set =
         withSpread(
             """
             {maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: DoNotSchedule,
              labelSelector: {matchLabels: {app: pg}}}
             """);
-    StatefulSet required =
+
+    assertThat(RuleHarness.check(rule, set, Map.of("requireHard", true))).hasSize(1);
+  }
+
+  @Test
+  void requireHardAcceptsARequiredTerm() {
+    StatefulSet set =
         withAffinity(
             """
             podAntiAffinity:
@@ -262,14 +279,7 @@ class AntiAffinityRuleTest {
                   labelSelector: {matchLabels: {app: pg}}
             """);
 
-    assertThat(PodTemplates.messages(RuleHarness.check(rule, preferred, hard)))
-        .singleElement()
-        .asString()
-        .contains("with no required pod anti-affinity")
-        .contains("a preferred term on kubernetes.io/hostname (requireHard)")
-        .doesNotContain("topologySpreadConstraint with maxSkew 1");
-    assertThat(RuleHarness.check(rule, spread, hard)).hasSize(1);
-    assertThat(RuleHarness.check(rule, required, hard)).isEmpty();
+    assertThat(RuleHarness.check(rule, set, Map.of("requireHard", true))).isEmpty();
   }
 
   @Test

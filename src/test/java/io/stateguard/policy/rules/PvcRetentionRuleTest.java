@@ -89,15 +89,29 @@ class PvcRetentionRuleTest {
             retention(PodTemplates.clean(), "Delete", "Retain"),
             "stateguard.io/backup",
             "s3://backups/pg");
-    Map<String, Object> params = Map.of("backupAnnotation", "backup.example.com/location");
 
-    // When / Then: the default annotation no longer counts, and the message names the other one
-    List<Finding> findings = RuleHarness.check(rule, set, params);
-    assertThat(findings).singleElement();
-    assertThat(findings.get(0).message()).contains("backup.example.com/location");
+    // When
+    List<Finding> findings =
+        RuleHarness.check(rule, set, Map.of("backupAnnotation", "backup.example.com/location"));
 
-    withAnnotation(set, "backup.example.com/location", "velero schedule pg-nightly");
-    assertThat(RuleHarness.check(rule, set, params)).isEmpty();
+    // Then the default annotation does not count, and the message names the policy's
+    assertThat(PodTemplates.messages(findings))
+        .singleElement()
+        .asString()
+        .contains("annotate the set backup.example.com/location: \"<where the backups are>\"");
+  }
+
+  @Test
+  void acceptsTheBackupAnnotationNamedByTheParameter() {
+    StatefulSet set =
+        withAnnotation(
+            retention(PodTemplates.clean(), "Delete", "Retain"),
+            "backup.example.com/location",
+            "velero schedule pg-nightly");
+
+    assertThat(
+            RuleHarness.check(rule, set, Map.of("backupAnnotation", "backup.example.com/location")))
+        .isEmpty();
   }
 
   @Test

@@ -64,28 +64,40 @@ class SecurityContextRuleTest {
                 + " true): it has every capability and the host's devices, so a compromise of the"
                 + " process is a compromise of the node; remove privileged and add only the"
                 + " capabilities it needs");
+  }
+
+  @Test
+  void privilegedContainersCanBeLeftToThePolicy() {
+    StatefulSet set = with("db", "{privileged: true}");
+
     assertThat(RuleHarness.check(rule, set, Map.of("forbidPrivileged", false))).isEmpty();
   }
 
   @Test
-  void reportsPrivilegeEscalationUnlessExplicitlyFalse() {
-    StatefulSet unset = with("db", "{readOnlyRootFilesystem: true}");
-    StatefulSet allowed = with("db", "{allowPrivilegeEscalation: true}");
+  void reportsPrivilegeEscalationLeftUnset() {
+    StatefulSet set = with("db", "{readOnlyRootFilesystem: true}");
 
-    assertThat(RuleHarness.check(rule, unset))
-        .singleElement()
-        .satisfies(
-            f -> {
-              assertThat(f.field()).isEqualTo(DB + ".allowPrivilegeEscalation");
-              assertThat(f.message())
-                  .startsWith(
-                      "container db of statefulset data/pg does not set"
-                          + " allowPrivilegeEscalation: false:");
-            });
-    assertThat(PodTemplates.fields(RuleHarness.check(rule, allowed)))
+    List<Finding> findings = RuleHarness.check(rule, set);
+
+    assertThat(PodTemplates.fields(findings)).containsExactly(DB + ".allowPrivilegeEscalation");
+    assertThat(findings.get(0).message())
+        .startsWith(
+            "container db of statefulset data/pg does not set allowPrivilegeEscalation: false:");
+  }
+
+  @Test
+  void reportsPrivilegeEscalationAllowedExplicitly() {
+    StatefulSet set = with("db", "{allowPrivilegeEscalation: true}");
+
+    assertThat(PodTemplates.fields(RuleHarness.check(rule, set)))
         .containsExactly(DB + ".allowPrivilegeEscalation");
-    assertThat(RuleHarness.check(rule, allowed, Map.of("forbidPrivilegeEscalation", false)))
-        .isEmpty();
+  }
+
+  @Test
+  void privilegeEscalationCanBeLeftToThePolicy() {
+    StatefulSet set = with("db", "{allowPrivilegeEscalation: true}");
+
+    assertThat(RuleHarness.check(rule, set, Map.of("forbidPrivilegeEscalation", false))).isEmpty();
   }
 
   @Test

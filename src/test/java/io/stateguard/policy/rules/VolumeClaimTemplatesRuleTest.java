@@ -190,9 +190,16 @@ class VolumeClaimTemplatesRuleTest {
         Map.of("allowedAccessModes", List.of("ReadWriteOnce", "ReadWriteMany"));
 
     assertThat(RuleHarness.check(rule, withAccessModes("[ReadWriteMany]"), params)).isEmpty();
-    assertThat(
-            PodTemplates.messages(
-                RuleHarness.check(rule, withAccessModes("[ReadWriteOncePod]"), params)))
+  }
+
+  @Test
+  void reportsModesThePolicyLeftOutOfTheAllowedOnes() {
+    Map<String, Object> params =
+        Map.of("allowedAccessModes", List.of("ReadWriteOnce", "ReadWriteMany"));
+
+    List<Finding> findings = RuleHarness.check(rule, withAccessModes("[ReadWriteOncePod]"), params);
+
+    assertThat(PodTemplates.messages(findings))
         .singleElement()
         .asString()
         .contains(

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.stateguard.policy.Finding;
+import io.stateguard.policy.ParamSpec;
 import io.stateguard.policy.Rule;
 import io.stateguard.policy.RuleInfo;
 import java.util.ArrayList;
@@ -63,7 +64,7 @@ class WorkloadRulesTest {
     assertThat(info.fix()).isNotBlank().contains("stateguard.io/break-glass");
     assertThat(info.params())
         .allSatisfy(p -> assertThat(p.description()).isNotBlank())
-        .extracting(io.stateguard.policy.ParamSpec::name)
+        .extracting(ParamSpec::name)
         .doesNotHaveDuplicates();
   }
 
