@@ -17,11 +17,27 @@ public final class Rules {
           new RollingPartitionRule(),
           new UpdateStrategyRule(),
           new RollingMaxUnavailableRule(),
+          new PvcRetentionRule(),
+          new VolumeClaimTemplatesRule(),
+          new AntiAffinityRule(),
           new ReplicasQuorumRule(),
+          new SecurityContextRule(),
+          new ResourcesRule(),
+          new ImageTagRule(),
+          new KnownTrapsRule(),
           new PdbQuorum(),
           new PdbBlocksMaintenance(),
           new PdbOverlap(),
           new PdbCoverage());
+=======
+          new PvcRetentionRule(),
+          new VolumeClaimTemplatesRule(),
+          new AntiAffinityRule(),
+          new SecurityContextRule(),
+          new ResourcesRule(),
+          new ImageTagRule(),
+          new KnownTrapsRule());
+>>>>>>> rules-b
 
   public static List<Rule> all() {
     return ALL;
