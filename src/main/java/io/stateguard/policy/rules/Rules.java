@@ -29,15 +29,6 @@ public final class Rules {
           new PdbBlocksMaintenance(),
           new PdbOverlap(),
           new PdbCoverage());
-=======
-          new PvcRetentionRule(),
-          new VolumeClaimTemplatesRule(),
-          new AntiAffinityRule(),
-          new SecurityContextRule(),
-          new ResourcesRule(),
-          new ImageTagRule(),
-          new KnownTrapsRule());
->>>>>>> rules-b
 
   public static List<Rule> all() {
     return ALL;
