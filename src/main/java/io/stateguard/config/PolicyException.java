@@ -12,7 +12,7 @@ public final class PolicyException extends Exception {
 
   private static final long serialVersionUID = 1L;
 
-  private final transient List<PolicyProblem> problems;
+  private final List<PolicyProblem> problems;
 
   public PolicyException(List<PolicyProblem> problems) {
     super(message(problems));

@@ -1,5 +1,6 @@
 package io.stateguard.config;
 
+import java.io.Serializable;
 import java.util.Objects;
 
 /**
@@ -10,7 +11,8 @@ import java.util.Objects;
  * <p>{@link #toString()} gives the form editors and terminals understand: {@code
  * policies/quorum.yaml:14:7: spec.quorum: expected ...}.
  */
-public record PolicyProblem(String source, int line, int column, String path, String message) {
+public record PolicyProblem(String source, int line, int column, String path, String message)
+    implements Serializable {
 
   public PolicyProblem {
     Objects.requireNonNull(source, "source");

@@ -37,6 +37,9 @@ final class PolicyReader {
   static final List<String> EXEMPTION_FIELDS =
       List.of("users", "groups", "serviceAccounts", "namespaces", "breakGlassAnnotation");
 
+  /** Any string: labels and annotations of a policy's own metadata are not interpreted. */
+  private static final Names.Shape ANY = new Names.Shape("[\\s\\S]*", 0, "anything");
+
   /**
    * What reading one document gave: the policy's name and where it is written (for duplicate names,
    * even when the document has other problems), and the policy when it has none.
@@ -108,9 +111,6 @@ final class PolicyReader {
     }
     return new Result(name, namePos, policy);
   }
-
-  /** Any string: labels and annotations of a policy's own metadata are not interpreted. */
-  private static final Names.Shape ANY = new Names.Shape("[\\s\\S]*", 0, "anything");
 
   private Optional<Policy> spec(Fields spec, String name) {
     spec.rejectUnknown(SPEC_FIELDS);

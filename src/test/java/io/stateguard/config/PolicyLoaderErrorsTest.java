@@ -415,6 +415,39 @@ class PolicyLoaderErrorsTest {
   }
 
   @Test
+  void reportsProblemsOfJsonAtTheirLines() {
+    String json =
+        """
+        {
+          "apiVersion": "stateguard.io/v1",
+          "kind": "StatefulPolicy",
+          "metadata": {"name": "a", "name": "b"},
+          "spec": {"rules": {"readiness-probe": "on"}}
+        }
+        """;
+    assertThat(problems("quorum.json", json))
+        .containsExactly(
+            "quorum.json:4:29: metadata.name: duplicate key (first at line 4)",
+            "quorum.json:5:41: spec.rules.readiness-probe: unknown mode \"on\" (expected enforce,"
+                + " warn, audit or off)");
+  }
+
+  @Test
+  void listsEveryProblemOnItsOwnLineInTheExceptionMessage() {
+    try {
+      PolicyLoader.load("quorum.yaml", HEAD + "  priority: x\n  quorum: y\n", TestRules.ALL);
+      fail("loading should have failed");
+    } catch (PolicyException e) {
+      assertThat(e.getMessage())
+          .isEqualTo(
+              "2 problems in policies:\n"
+                  + "  quorum.yaml:6:13: spec.priority: expected an integer, got string \"x\"\n"
+                  + "  quorum.yaml:7:11: spec.quorum: expected majority, a number of members (3)"
+                  + " or a percentage (\"60%\"), got \"y\"");
+    }
+  }
+
+  @Test
   void rejectsADuplicateKey() {
     assertThat(problems(HEAD + "  priority: 1\n  priority: 2\n"))
         .containsExactly("quorum.yaml:7:3: spec.priority: duplicate key (first at line 6)");
