@@ -1,7 +1,7 @@
 package io.stateguard.cli;
 
+import io.stateguard.config.PolicyException;
 import io.stateguard.policy.PolicyEngine;
-import io.stateguard.policy.PolicySet;
 import io.stateguard.policy.Severity;
 import io.stateguard.policy.rules.Rules;
 import io.stateguard.report.Format;
@@ -122,7 +122,7 @@ final class ReportCommand implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() throws IOException {
+  public Integer call() throws IOException, PolicyException {
     List<String> inputs = new ArrayList<>(paths);
     inputs.addAll(files);
     if (inputs.isEmpty()) {
@@ -130,7 +130,7 @@ final class ReportCommand implements Callable<Integer> {
           spec.commandLine(), "no manifests given: name files or directories, or -f - for stdin");
     }
     PolicyEngine engine =
-        new PolicyEngine(new PolicySet(PolicySources.load(policies)), Rules.all());
+        new PolicyEngine(PolicySources.load(policies).policySet(), Rules.all());
     Loaded loaded = new ManifestLoader(namespace).load(inputs, System.in);
     Report report = new ReportRunner(engine).run(loaded);
     write(report);
