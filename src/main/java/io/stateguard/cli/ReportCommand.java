@@ -1,9 +1,10 @@
 package io.stateguard.cli;
 
+import io.stateguard.config.PolicyException;
 import io.stateguard.policy.PolicyEngine;
-import io.stateguard.policy.PolicySet;
 import io.stateguard.policy.Severity;
 import io.stateguard.policy.rules.Rules;
+import io.stateguard.report.Format;
 import io.stateguard.report.Loaded;
 import io.stateguard.report.ManifestLoader;
 import io.stateguard.report.Report;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -74,8 +76,9 @@ final class ReportCommand implements Callable<Integer> {
   @Option(
       names = {"-o", "--format"},
       defaultValue = "table",
+      converter = FormatConverter.class,
       description = "table, json, sarif or junit. Default: ${DEFAULT-VALUE}.")
-  OutputFormat format;
+  Format format;
 
   @Option(
       names = "--fail-on",
@@ -106,16 +109,28 @@ final class ReportCommand implements Callable<Integer> {
   @Option(names = "--debug", description = "Show stack traces of unexpected errors.")
   boolean debug;
 
+  static final class FormatConverter implements CommandLine.ITypeConverter<Format> {
+    @Override
+    public Format convert(String value) {
+      Format f = Format.parse(value);
+      if (f == null) {
+        throw new CommandLine.TypeConversionException(
+            "'" + value + "' is not a format; use one of " + String.join(", ", Format.ids()));
+      }
+      return f;
+    }
+  }
+
   @Override
-  public Integer call() throws IOException {
+  public Integer call() throws IOException, PolicyException {
     List<String> inputs = new ArrayList<>(paths);
     inputs.addAll(files);
     if (inputs.isEmpty()) {
-      throw new picocli.CommandLine.ParameterException(
+      throw new CommandLine.ParameterException(
           spec.commandLine(), "no manifests given: name files or directories, or -f - for stdin");
     }
     PolicyEngine engine =
-        new PolicyEngine(new PolicySet(PolicySources.load(policies)), Rules.all());
+        new PolicyEngine(PolicySources.load(policies).policySet(), Rules.all());
     Loaded loaded = new ManifestLoader(namespace).load(inputs, System.in);
     Report report = new ReportRunner(engine).run(loaded);
     write(report);

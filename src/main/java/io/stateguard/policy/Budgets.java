@@ -39,7 +39,8 @@ public final class Budgets {
 
   /**
    * The number of healthy pods the budget insists on when {@code expected} pods are expected; empty
-   * when the spec sets neither field (the API server rejects that).
+   * when the spec sets neither field. The API server accepts such a budget (it only rejects both
+   * fields set), and the disruption controller then expects no pods and allows no disruption.
    */
   public static OptionalInt desiredHealthy(PodDisruptionBudget pdb, int expected) {
     PodDisruptionBudgetSpec spec = pdb.getSpec();
@@ -58,7 +59,8 @@ public final class Budgets {
 
   /**
    * How many pods may be disrupted at once when all {@code expected} pods are healthy; empty when
-   * the spec sets neither field.
+   * the spec sets neither field, which the controller treats as allowing none (see {@link
+   * #desiredHealthy}).
    */
   public static OptionalInt allowedDisruptions(PodDisruptionBudget pdb, int expected) {
     OptionalInt desired = desiredHealthy(pdb, expected);

@@ -10,13 +10,25 @@ public final class Rules {
 
   private static final List<Rule> ALL =
       List.of(
+          new HeadlessService(),
           new ParallelPodManagementRule(),
           new ReadinessProbeRule(),
           new TerminationGracePeriodRule(),
           new RollingPartitionRule(),
           new UpdateStrategyRule(),
           new RollingMaxUnavailableRule(),
-          new ReplicasQuorumRule());
+          new PvcRetentionRule(),
+          new VolumeClaimTemplatesRule(),
+          new AntiAffinityRule(),
+          new ReplicasQuorumRule(),
+          new SecurityContextRule(),
+          new ResourcesRule(),
+          new ImageTagRule(),
+          new KnownTrapsRule(),
+          new PdbQuorum(),
+          new PdbBlocksMaintenance(),
+          new PdbOverlap(),
+          new PdbCoverage());
 
   public static List<Rule> all() {
     return ALL;
