@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Date;
 import java.util.List;
@@ -106,7 +107,7 @@ class CertificateIssuingTest {
     byte[] aki = tls.certificate().getExtensionValue("2.5.29.35");
 
     assertThat(aki).isNotNull();
-    byte[] tail = java.util.Arrays.copyOfRange(aki, aki.length - caKeyId.length, aki.length);
+    byte[] tail = Arrays.copyOfRange(aki, aki.length - caKeyId.length, aki.length);
     assertThat(tail).isEqualTo(caKeyId);
     assertThat(subjectKeyId(tls.certificate())).isNotEqualTo(caKeyId);
   }
@@ -229,6 +230,6 @@ class CertificateIssuingTest {
     byte[] ext = cert.getExtensionValue("2.5.29.14");
     assertThat(ext).as("subjectKeyIdentifier of %s", cert.getSubjectX500Principal()).isNotNull();
     int length = ext[3];
-    return java.util.Arrays.copyOfRange(ext, 4, 4 + length);
+    return Arrays.copyOfRange(ext, 4, 4 + length);
   }
 }
