@@ -189,6 +189,9 @@ public final class Defaults {
             ? new LinkedHashMap<>()
             : new LinkedHashMap<>(resources.getRequests());
     for (Map.Entry<String, Quantity> limit : resources.getLimits().entrySet()) {
+      if (limit.getValue() == null) {
+        continue;
+      }
       requests.putIfAbsent(
           limit.getKey(), new Quantity(limit.getValue().getAmount(), limit.getValue().getFormat()));
     }

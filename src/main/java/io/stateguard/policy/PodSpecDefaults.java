@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeProjection;
 import io.fabric8.kubernetes.api.model.VolumeResourceRequirements;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The defaults the API server gives every PodSpec, wherever it is embedded (a Pod, a StatefulSet's
@@ -331,7 +332,8 @@ final class PodSpecDefaults {
     return i == null || i == 0;
   }
 
+  /** The elements of a list that may be absent or hold nulls (a manifest's {@code - null}). */
   static <T> List<T> each(List<T> list) {
-    return list == null ? List.of() : list;
+    return list == null ? List.of() : list.stream().filter(Objects::nonNull).toList();
   }
 }

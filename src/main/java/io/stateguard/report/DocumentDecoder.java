@@ -2,8 +2,9 @@ package io.stateguard.report;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.exc.StreamReadException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -53,7 +54,7 @@ final class DocumentDecoder {
     } catch (DocumentException e) {
       into.problem(at(file, doc, e.line()), e.getMessage());
       return;
-    } catch (StreamReadException e) {
+    } catch (JsonProcessingException e) {
       String original = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
       int line = SyntaxMessages.problemLine(original);
       if (line == 0 && e.getLocation() != null) {
@@ -69,7 +70,14 @@ final class DocumentDecoder {
       return; // an empty document, as Helm leaves for templates that render nothing
     }
     into.documents++;
-    object(file, doc, tree, tree.root(), tree.line(), List.of(), into);
+    try {
+      object(file, doc, tree, tree.root(), tree.line(), List.of(), into);
+    } catch (RuntimeException e) {
+      // A shape the checks above did not foresee: report it rather than abort the load.
+      into.problem(
+          at(file, doc, tree.line()),
+          "cannot be read: " + e.getClass().getSimpleName() + " " + e.getMessage());
+    }
   }
 
   private JsonParser parser(Document doc) throws IOException {
@@ -257,6 +265,9 @@ final class DocumentDecoder {
   }
 
   private static String shape(JsonNode node) {
+    if (node.isNull()) {
+      return "null";
+    }
     if (node.isArray()) {
       return "a list";
     }
@@ -267,9 +278,13 @@ final class DocumentDecoder {
   }
 
   /** Jackson's and SnakeYAML's syntax errors, down to one line without their internals. */
-  static String syntaxMessage(Document doc, StreamReadException e) {
+  static String syntaxMessage(Document doc, JsonProcessingException e) {
     String original = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
-    return (doc.json() ? "invalid JSON: " : "invalid YAML: ") + SyntaxMessages.clean(original);
+    String kind =
+        e instanceof StreamConstraintsException
+            ? "too large or too deeply nested to read: "
+            : doc.json() ? "invalid JSON: " : "invalid YAML: ";
+    return kind + SyntaxMessages.clean(original);
   }
 
   private static boolean isEmpty(String s) {

@@ -53,6 +53,9 @@ final class SyntaxMessages {
     if (problem.contains("\\t(TAB)")) {
       return "a tab where YAML allows none: indent with spaces";
     }
+    if (problem.startsWith("Expected a field name")) {
+      return "a mapping key must be a plain value, not a list or a mapping";
+    }
     String context = words.size() > 1 ? words.get(0) : "";
     String text = context.isEmpty() ? problem : problem + " (" + context + ")";
     text = CONSTRAINT_SOURCE.matcher(text).replaceAll("");

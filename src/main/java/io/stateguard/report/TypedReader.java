@@ -71,6 +71,7 @@ final class TypedReader {
       return new Result<>(null, List.of(new Failure(List.of(), "cannot be read: " + firstLine(e))));
     }
     List<Failure> failures = new ArrayList<>(unknown);
+    nullItems(tree, new ArrayList<>(), failures);
     failures.addAll(quantities(tree));
     return failures.isEmpty() ? new Result<>(value, List.of()) : new Result<>(null, failures);
   }
@@ -208,6 +209,30 @@ final class TypedReader {
             : String.valueOf(e.getMessage());
     int newline = message.indexOf('\n');
     return (newline < 0 ? message : message.substring(0, newline)).replace("`", "");
+  }
+
+  /**
+   * A {@code null} list item: the API server would read it as an empty object and reject it, and
+   * rules should never meet one.
+   */
+  private static void nullItems(JsonNode node, List<Object> at, List<Failure> failures) {
+    if (node.isArray()) {
+      for (int i = 0; i < node.size(); i++) {
+        at.add(i);
+        if (node.get(i).isNull()) {
+          failures.add(new Failure(List.copyOf(at), "a list item is null"));
+        } else {
+          nullItems(node.get(i), at, failures);
+        }
+        at.remove(at.size() - 1);
+      }
+    } else if (node.isObject()) {
+      for (Map.Entry<String, JsonNode> field : node.properties()) {
+        at.add(field.getKey());
+        nullItems(field.getValue(), at, failures);
+        at.remove(at.size() - 1);
+      }
+    }
   }
 
   // --- quantities ---------------------------------------------------------------------------

@@ -415,6 +415,72 @@ class ManifestLoaderTest {
   }
 
   @Test
+  void reportsNullListItemsAndComplexKeys() throws IOException {
+    Path odd = tmp.resolve("odd.yaml");
+    Files.writeString(
+        odd,
+        """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          containers:
+            - null
+            - {name: a, image: a}
+        ---
+        apiVersion: v1
+        kind: List
+        items: [null]
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: s
+          labels:
+            ? [complex, key]
+            : value
+        """);
+
+    Loaded loaded = loader.load(List.of(odd.toString()), null);
+
+    String file = odd.toString();
+    assertThat(loaded.manifests()).isEmpty();
+    assertThat(loaded.problems())
+        .containsExactly(
+            problem(file, 6, "pod default/p: spec.containers[0]: a list item is null"),
+            problem(
+                file,
+                11,
+                "items[0] is null, not a Kubernetes object (a mapping with apiVersion, kind and"
+                    + " metadata)"),
+            problem(
+                file,
+                18,
+                "invalid YAML: a mapping key must be a plain value, not a list or a mapping"));
+  }
+
+  @Test
+  void reportsNestingTooDeepToRead() throws IOException {
+    Path deep = tmp.resolve("deep.yaml");
+    Files.writeString(
+        deep,
+        "apiVersion: v1\nkind: Service\nmetadata: {name: deep}\nspec:\n  x: "
+            + "[".repeat(5000)
+            + "]".repeat(5000)
+            + "\n");
+
+    Loaded loaded = loader.load(List.of(deep.toString()), null);
+
+    assertThat(loaded.problems())
+        .containsExactly(
+            problem(
+                deep.toString(),
+                1,
+                "too large or too deeply nested to read: Document nesting depth (1001) exceeds"
+                    + " the maximum allowed (1000)"));
+  }
+
+  @Test
   @Timeout(value = 10, unit = TimeUnit.SECONDS)
   void refusesAnAliasBomb() {
     String file = resource("bad/alias-bomb.yaml");
