@@ -129,8 +129,7 @@ final class ReportCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "no manifests given: name files or directories, or -f - for stdin");
     }
-    PolicyEngine engine =
-        new PolicyEngine(PolicySources.load(policies).policySet(), Rules.all());
+    PolicyEngine engine = new PolicyEngine(PolicySources.load(policies).policySet(), Rules.all());
     Loaded loaded = new ManifestLoader(namespace).load(inputs, System.in);
     Report report = new ReportRunner(engine).run(loaded);
     write(report);
