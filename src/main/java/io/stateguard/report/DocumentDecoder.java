@@ -111,7 +111,7 @@ final class DocumentDecoder {
     }
     for (String field : List.of("apiVersion", "kind")) {
       JsonNode value = node.get(field);
-      if (value == null || value.isNull() || value.asText().isEmpty()) {
+      if (value == null || value.isNull() || (value.isTextual() && value.asText().isEmpty())) {
         into.problem(where, what + " has no " + field + ": every Kubernetes object needs one");
         return;
       }
@@ -133,7 +133,7 @@ final class DocumentDecoder {
     if (decision instanceof Kinds.Read read) {
       typed(file, doc, node, at, where, read.typed(), into);
     } else if (decision instanceof Kinds.Reject reject) {
-      into.problem(where, refOf(node, true) + ": " + reject.message());
+      into.problem(where, refOf(node, reject.namespaced()) + ": " + reject.message());
     } else if (decision instanceof Kinds.Skip skip) {
       into.skip(skip.key());
     }

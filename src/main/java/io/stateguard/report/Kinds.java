@@ -26,7 +26,7 @@ final class Kinds {
 
   record Read(Typed typed) implements Decision {}
 
-  record Reject(String message) implements Decision {}
+  record Reject(String message, boolean namespaced) implements Decision {}
 
   record Skip(String key) implements Decision {}
 
@@ -74,7 +74,8 @@ final class Kinds {
               + removedIn
               + ": use apiVersion "
               + typed.apiVersion
-              + REMOVAL_NOTES.getOrDefault(kind, ""));
+              + REMOVAL_NOTES.getOrDefault(kind, ""),
+          typed.namespaced);
     }
     if (isBuiltIn(group(apiVersion))) {
       return new Reject(
@@ -83,7 +84,8 @@ final class Kinds {
               + " has no kind "
               + kind
               + ": use apiVersion "
-              + typed.apiVersion);
+              + typed.apiVersion,
+          typed.namespaced);
     }
     // The same name in another API group is another kind (a custom resource, say): not ours.
     return new Skip(apiVersion + " " + kind);

@@ -35,6 +35,16 @@ import java.util.TreeMap;
  * loaded. An input larger than the size limit is refused before it is read; YAML is read one
  * document at a time, so memory follows the largest document, not the input.
  *
+ * <p>A known kind is read as strictly as the API server decodes it (with kubectl's default strict
+ * field validation): a value of the wrong type, an unknown or repeated field, a null list item or a
+ * malformed quantity is a problem and the object is not loaded, since the cluster would refuse it.
+ * So are retired API versions (policy/v1beta1 PodDisruptionBudget, apps/v1beta1 and v1beta2
+ * StatefulSet, storage.k8s.io/v1beta1 StorageClass) and a known kind under a built-in group that
+ * lacks it ({@code v1 StatefulSet}); the same kind name under a custom group is another kind and is
+ * skipped. An input that holds no object at all (empty, or comments only) is a problem too; empty
+ * documents between others, as Helm leaves them, are not. YAML anchors, aliases and merge keys are
+ * resolved, with a bound on alias expansion.
+ *
  * <p>Directories are walked in name order; only {@code .yaml}, {@code .yml} and {@code .json} files
  * are read, and hidden files and directories (names starting with a dot) are passed over. Instances
  * are immutable; one load runs on the calling thread.

@@ -83,6 +83,10 @@ final class TypedReader {
           @Override
           public BeanDeserializerBuilder updateBuilder(
               DeserializationConfig config, BeanDescription bean, BeanDeserializerBuilder builder) {
+            if (!builder.getProperties().hasNext()) {
+              // A type with no fields of its own holds free-form content (managedFields' fieldsV1).
+              return builder;
+            }
             // The model classes keep unknown fields aside; the API server rejects them.
             builder.setAnySetter(null);
             builder.setIgnoreUnknownProperties(false);

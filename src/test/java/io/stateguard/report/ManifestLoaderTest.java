@@ -95,6 +95,21 @@ class ManifestLoaderTest {
   }
 
   @Test
+  void readsObjectsAsTheApiServerReturnsThemWithManagedFieldsAndStatus() {
+    // kubectl get -o json of objects a real API server stored
+    String file = resource("kubectl-get.json");
+
+    Loaded loaded = loader.load(List.of(file), null);
+
+    assertThat(loaded.problems()).isEmpty();
+    assertThat(located(loaded))
+        .containsExactly(
+            "statefulset demo/web @ " + file + ":8",
+            "pdb demo/web @ " + file + ":168",
+            "pod demo/web-0 @ " + file + ":217");
+  }
+
+  @Test
   void walksDirectoriesInNameOrderPassingOverHiddenEntriesAndOtherFiles() {
     String dir = resource("dir");
 
