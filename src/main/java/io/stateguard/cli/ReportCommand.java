@@ -165,10 +165,12 @@ final class ReportCommand implements Callable<Integer> {
 
   private int exitCode(Report report) {
     if (!report.problems().isEmpty()) {
-      for (var problem : report.problems()) {
-        spec.commandLine().getErr().println("stateguard: " + problem);
+      // The table lists them already when it goes to the terminal; otherwise say them on stderr.
+      if (format != Format.TABLE || output != null) {
+        PrintWriter err = spec.commandLine().getErr();
+        report.problems().forEach(problem -> err.println("stateguard: " + problem));
+        err.flush();
       }
-      spec.commandLine().getErr().flush();
       return Main.EXIT_USAGE;
     }
     Severity threshold =
