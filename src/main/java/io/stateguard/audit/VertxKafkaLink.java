@@ -1,0 +1,122 @@
+package io.stateguard.audit;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.kafka.client.producer.KafkaHeader;
+import io.vertx.kafka.client.producer.KafkaProducer;
+import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link KafkaLink} over vertx-kafka-client. The producer is made on first use, and made again
+ * after a failure to make it (a bootstrap name that does not resolve yet), at most every few
+ * seconds: until then sends fail and the forwarder spools. Each record carries the CloudEvents
+ * Kafka binding's structured-mode {@code content-type} header.
+ */
+final class VertxKafkaLink implements KafkaLink {
+
+  private static final Logger LOGGER = LoggerFactory.getLogger(VertxKafkaLink.class);
+  static final String CONTENT_TYPE = "application/cloudevents+json; charset=UTF-8";
+  private static final long RETRY_CREATE_NANOS = 5_000_000_000L;
+
+  private final Vertx vertx;
+  private final AuditConfig.KafkaSettings settings;
+  private final List<KafkaHeader> headers =
+      List.of(KafkaHeader.header("content-type", CONTENT_TYPE));
+  private KafkaProducer<String, byte[]> producer;
+  private KafkaException createFailure;
+  private long lastAttempt;
+  private boolean closed;
+
+  VertxKafkaLink(Vertx vertx, AuditConfig.KafkaSettings settings) {
+    this.vertx = vertx;
+    this.settings = settings;
+  }
+
+  /** The producer, made now if it is not yet and the last attempt is old enough. */
+  private synchronized KafkaProducer<String, byte[]> producer() {
+    if (producer != null || closed) {
+      return producer;
+    }
+    long now = System.nanoTime();
+    if (createFailure != null && now - lastAttempt < RETRY_CREATE_NANOS) {
+      return null;
+    }
+    lastAttempt = now;
+    try {
+      producer =
+          KafkaProducer.create(
+              vertx, settings.producer(), new StringSerializer(), new ByteArraySerializer());
+      if (createFailure != null) {
+        LOGGER.atInfo().log("audit: Kafka producer created after earlier failures");
+      }
+      createFailure = null;
+    } catch (KafkaException e) {
+      if (createFailure == null) {
+        LOGGER
+            .atWarn()
+            .addKeyValue("bootstrap", settings.bootstrapServers())
+            .addKeyValue("reason", Messages.of(e))
+            .log("audit: cannot create the Kafka producer; events are spooled and it is retried");
+      }
+      createFailure = e;
+    }
+    return producer;
+  }
+
+  @Override
+  public CompletionStage<Void> send(String key, byte[] value) {
+    KafkaProducer<String, byte[]> p = producer();
+    if (p == null) {
+      return CompletableFuture.failedFuture(notCreated());
+    }
+    KafkaProducerRecord<String, byte[]> record =
+        KafkaProducerRecord.create(settings.topic(), key, value).addHeaders(headers);
+    return stage(p.send(record).mapEmpty());
+  }
+
+  @Override
+  public CompletionStage<Void> probe() {
+    KafkaProducer<String, byte[]> p = producer();
+    if (p == null) {
+      return CompletableFuture.failedFuture(notCreated());
+    }
+    return stage(p.partitionsFor(settings.topic()).mapEmpty());
+  }
+
+  private synchronized KafkaException notCreated() {
+    if (closed) {
+      return new KafkaException("the audit log is closed");
+    }
+    return new KafkaException(
+        "no Kafka producer: " + (createFailure == null ? "closed" : Messages.of(createFailure)));
+  }
+
+  @Override
+  public CompletionStage<Void> close(long timeoutMillis) {
+    KafkaProducer<String, byte[]> p;
+    synchronized (this) {
+      closed = true;
+      p = producer;
+      producer = null;
+    }
+    if (p == null) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return stage(p.close(timeoutMillis));
+  }
+
+  private static CompletionStage<Void> stage(Future<Void> future) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    future.onComplete(
+        ignored -> done.complete(null), failure -> done.completeExceptionally(failure));
+    return done;
+  }
+}
