@@ -352,8 +352,11 @@ public final class AuditLog {
   private void flushLines() {
     for (LineSink sink : lines) {
       try {
-        metrics.count(sink.name(), Outcome.SENT, sink.flush());
-        recovered(sink);
+        long n = sink.flush();
+        metrics.count(sink.name(), Outcome.SENT, n);
+        if (n > 0) {
+          recovered(sink);
+        }
       } catch (IOException e) {
         sinkFailed(sink, e);
       }
@@ -368,7 +371,9 @@ public final class AuditLog {
         long n = sink.flush();
         sink.force();
         metrics.count(sink.name(), Outcome.SENT, n);
-        recovered(sink);
+        if (n > 0) {
+          recovered(sink); // only lines written prove the sink works again
+        }
       } catch (IOException e) {
         sinkFailed(sink, e);
         ok &= !sink.durable();

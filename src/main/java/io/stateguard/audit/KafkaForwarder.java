@@ -256,7 +256,7 @@ final class KafkaForwarder {
     }
   }
 
-  private void replayDone(Replay r, Throwable failure, long nowNanos) {
+  private void replayDone(Replay r, Throwable failure, long nowNanos) throws IOException {
     if (r.epoch != epoch) {
       return; // from before a rewind: its event is sent again
     }
@@ -286,6 +286,8 @@ final class KafkaForwarder {
         .addKeyValue("reason", Messages.of(failure))
         .addKeyValue("retryInMs", backoffNanos / 1_000_000)
         .log("audit: replay from the spool failed; retrying from the first unacknowledged event");
+    // Keep what was acknowledged before the failure, then send the rest again.
+    ackReplayed();
     epoch++;
     replay.clear();
     spool.rewind();

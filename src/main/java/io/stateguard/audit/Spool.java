@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -112,13 +113,15 @@ final class Spool implements Closeable {
     FileLock lock;
     try {
       lock = lockChannel.tryLock();
+    } catch (OverlappingFileLockException e) {
+      lock = null; // held by this process already
     } catch (IOException | RuntimeException e) {
       lockChannel.close();
       throw e;
     }
     if (lock == null) {
       lockChannel.close();
-      throw new IOException("the spool folder " + dir + " is in use by another process");
+      throw new IOException("the spool folder " + dir + " is in use by another audit log");
     }
     Spool spool = new Spool(dir, maxBytes, segmentBytes, whenFull, clock, lockChannel, lock);
     try {
