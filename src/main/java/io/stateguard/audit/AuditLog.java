@@ -1,6 +1,7 @@
 package io.stateguard.audit;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -100,6 +101,14 @@ public final class AuditLog {
   public static AuditLog start(
       AuditConfig config, Vertx vertx, MeterRegistry meters, OutputStream stdout) {
     return start(config, vertx, meters, stdout, Clock.systemUTC(), null);
+  }
+
+  /**
+   * Opens the sinks of {@code config} for a one-shot run (a report): meters are kept in memory, and
+   * a Vert.x instance is made for Kafka when needed and closed with the log.
+   */
+  public static AuditLog start(AuditConfig config, OutputStream stdout) {
+    return start(config, null, new SimpleMeterRegistry(), stdout);
   }
 
   /** As {@link #start}, with the spool's clock and, for tests, the Kafka link given. */
@@ -493,5 +502,14 @@ public final class AuditLog {
   /** Events by sink and outcome so far (for status pages and tests). */
   long count(String sink, Outcome outcome) {
     return metrics.count(sink, outcome);
+  }
+
+  /** Events dropped so far, by any sink. */
+  public long dropped() {
+    long n = 0;
+    for (String sink : sinkNames()) {
+      n += metrics.count(sink, Outcome.DROPPED);
+    }
+    return n;
   }
 }

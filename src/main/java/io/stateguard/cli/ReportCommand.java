@@ -1,5 +1,6 @@
 package io.stateguard.cli;
 
+import io.stateguard.config.LoadedPolicies;
 import io.stateguard.config.PolicyException;
 import io.stateguard.policy.PolicyEngine;
 import io.stateguard.policy.Severity;
@@ -16,7 +17,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -109,6 +112,22 @@ final class ReportCommand implements Callable<Integer> {
   @Option(names = "--debug", description = "Show stack traces of unexpected errors.")
   boolean debug;
 
+  @Option(
+      names = "--audit",
+      description =
+          "Also record each decision as an audit event (CloudEvents JSON), by default to the"
+              + " JSON-lines file stateguard-audit.jsonl.")
+  boolean audit;
+
+  @Option(
+      names = "--audit-set",
+      paramLabel = "KEY=VALUE",
+      description =
+          "An audit setting (implies --audit), as for serve; the audit. prefix may be left out:"
+              + " file=decisions.jsonl, kafka.bootstrap.servers=kafka:9092, stdout=true. Repeatable."
+              + " See docs/audit-events.md.")
+  Map<String, String> auditSettings = new LinkedHashMap<>();
+
   static final class FormatConverter implements CommandLine.ITypeConverter<Format> {
     @Override
     public Format convert(String value) {
@@ -122,16 +141,27 @@ final class ReportCommand implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() throws IOException, PolicyException {
+  public Integer call() throws IOException, PolicyException, InterruptedException {
     List<String> inputs = new ArrayList<>(paths);
     inputs.addAll(files);
     if (inputs.isEmpty()) {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "no manifests given: name files or directories, or -f - for stdin");
     }
-    PolicyEngine engine = new PolicyEngine(PolicySources.load(policies).policySet(), Rules.all());
+    LoadedPolicies loadedPolicies = PolicySources.load(policies);
+    PolicyEngine engine = new PolicyEngine(loadedPolicies.policySet(), Rules.all());
     Loaded loaded = new ManifestLoader(namespace).load(inputs, System.in);
-    Report report = new ReportRunner(engine).run(loaded);
+    Report report;
+    if (audit || !auditSettings.isEmpty()) {
+      try (ReportAudit trail =
+          ReportAudit.start(
+              spec.commandLine(), auditSettings, loadedPolicies.version(), System.out)) {
+        report = new ReportRunner(engine).run(loaded, trail.listener());
+        trail.finish(spec.commandLine().getErr());
+      }
+    } else {
+      report = new ReportRunner(engine).run(loaded);
+    }
     write(report);
     return exitCode(report);
   }

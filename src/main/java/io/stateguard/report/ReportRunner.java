@@ -13,6 +13,7 @@ import io.stateguard.policy.Verdict;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -33,7 +34,23 @@ public final class ReportRunner {
     this.engine = engine;
   }
 
+  /** Told of each decision as the runner makes it: what a report's audit stream records. */
+  @FunctionalInterface
+  public interface DecisionListener {
+    /**
+     * @param admission the admission of one manifest
+     * @param verdict the decision on it
+     * @param took how long the decision took
+     */
+    void decided(Admission admission, Verdict verdict, Duration took);
+  }
+
   public Report run(Loaded loaded) {
+    return run(loaded, (admission, verdict, took) -> {});
+  }
+
+  /** As {@link #run(Loaded)}, telling {@code listener} of each decision. */
+  public Report run(Loaded loaded, DecisionListener listener) {
     List<HasMetadata> objects = new ArrayList<>();
     for (Manifest m : loaded.manifests()) {
       objects.add(Defaults.apply(m.object()));
@@ -46,7 +63,9 @@ public final class ReportRunner {
         continue;
       }
       Admission admission = Admission.ofManifest(uid(m), object);
+      long started = System.nanoTime();
       Verdict verdict = engine.evaluate(admission, view);
+      listener.decided(admission, verdict, Duration.ofNanos(System.nanoTime() - started));
       List<String> checked = engine.rulesFor(admission, view).stream().map(RuleInfo::id).toList();
       results.add(
           new ObjectReport(

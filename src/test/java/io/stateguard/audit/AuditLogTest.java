@@ -245,4 +245,22 @@ class AuditLogTest {
     assertThat(ids(kept.toString(StandardCharsets.UTF_8).lines().toList()))
         .containsExactly("event-10");
   }
+
+  @Test
+  void appendsToAnExistingFileAndEndsALineAnEarlierCrashCutShort() throws Exception {
+    // Given a file from earlier runs whose last line was cut short
+    Path file = dir.resolve("events.jsonl");
+    Files.writeString(file, "{\"id\":\"earlier\"}\n{\"id\":\"cut");
+
+    // When a new run appends to it
+    AuditLog log = start(Map.of("audit.file", file.toString()), OutputStream.nullOutputStream());
+    log.record(TestEvents.event(0));
+    log.close().toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+    // Then the earlier lines stay and the new event is a line of its own
+    List<String> lines = Files.readAllLines(file);
+    assertThat(lines).hasSize(3);
+    assertThat(lines.get(0)).isEqualTo("{\"id\":\"earlier\"}");
+    assertThat(ids(lines.subList(2, 3))).containsExactly("event-0");
+  }
 }
