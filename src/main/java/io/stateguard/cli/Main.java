@@ -13,7 +13,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Admission control for stateful workloads on Kubernetes.",
-    subcommands = {ReportCommand.class, RulesCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      ReportCommand.class,
+      RulesCommand.class,
+      ServeCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Main {
 
   /** Findings at or above the failure threshold. */
