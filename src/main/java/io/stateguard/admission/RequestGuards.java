@@ -2,6 +2,7 @@ package io.stateguard.admission;
 
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.PlatformHandler;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Set;
@@ -17,8 +18,20 @@ final class RequestGuards {
 
   private RequestGuards() {}
 
-  /** Lets only {@code allowed} through; 405 with an {@code Allow} header otherwise. */
-  static void method(RoutingContext rc, HttpMethod allowed, String purpose) {
+  /**
+   * Lets only {@code allowed} through (and HEAD where GET is allowed); 405 with an {@code Allow}
+   * header otherwise. A platform handler: it runs before the body is read.
+   */
+  static PlatformHandler method(HttpMethod allowed, String purpose) {
+    return rc -> method(rc, allowed, purpose);
+  }
+
+  /** Lets only JSON bodies through; 415 otherwise. Runs before the body is read. */
+  static PlatformHandler json() {
+    return RequestGuards::json;
+  }
+
+  private static void method(RoutingContext rc, HttpMethod allowed, String purpose) {
     HttpMethod method = rc.request().method();
     if (method.equals(allowed)
         || allowed.equals(HttpMethod.GET) && method.equals(HttpMethod.HEAD)) {
@@ -36,8 +49,7 @@ final class RequestGuards {
             + purpose);
   }
 
-  /** Lets only JSON bodies through; 415 otherwise. */
-  static void json(RoutingContext rc) {
+  private static void json(RoutingContext rc) {
     String type = rc.request().getHeader("content-type");
     String media = type == null ? "" : type.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
     if (JSON_TYPES.contains(media)) {

@@ -62,24 +62,22 @@ final class WebhookVerticle extends VerticleBase {
       router
           .route(endpoint.path())
           .handler(
-              rc ->
-                  RequestGuards.method(
-                      rc, HttpMethod.POST, "the API server POSTs an AdmissionReview here"))
-          .handler(RequestGuards::json)
+              RequestGuards.method(HttpMethod.POST, "the API server POSTs an AdmissionReview here"))
+          .handler(RequestGuards.json())
           .handler(BodyHandler.create(false).setBodyLimit(config.bodyLimit()))
           .handler(handler);
     }
     router
         .route("/healthz")
-        .handler(rc -> RequestGuards.method(rc, HttpMethod.GET, "use GET"))
+        .handler(RequestGuards.method(HttpMethod.GET, "use GET"))
         .handler(rc -> text(rc, 200, "ok\n"));
     router
         .route("/readyz")
-        .handler(rc -> RequestGuards.method(rc, HttpMethod.GET, "use GET"))
+        .handler(RequestGuards.method(HttpMethod.GET, "use GET"))
         .handler(this::ready);
     router
         .route("/metrics")
-        .handler(rc -> RequestGuards.method(rc, HttpMethod.GET, "use GET"))
+        .handler(RequestGuards.method(HttpMethod.GET, "use GET"))
         .handler(PrometheusScrapingHandler.create(shared.registry()));
     router.route().last().handler(rc -> RequestGuards.error(rc, 404, RequestGuards.notFound(rc)));
     router.route().failureHandler(rc -> RequestGuards.failure(rc, config.bodyLimit()));
