@@ -1,5 +1,7 @@
 package io.stateguard.cli;
 
+import io.stateguard.config.PolicyException;
+import java.io.IOException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -17,6 +19,7 @@ import picocli.CommandLine.Command;
       ReportCommand.class,
       RulesCommand.class,
       ServeCommand.class,
+      CertsCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {
@@ -41,13 +44,18 @@ public final class Main {
           err.println("stateguard: " + oneLine(e));
           if (parseResult.hasMatchedOption("--debug")) {
             e.printStackTrace(err);
-          } else {
+          } else if (!expected(e)) {
             err.println("(run with --debug for details)");
           }
           err.flush();
           return EXIT_USAGE;
         });
     return cli;
+  }
+
+  /** Failures whose message says all there is: bad policies, unreadable or unwritable files. */
+  private static boolean expected(Throwable e) {
+    return e instanceof PolicyException || e instanceof IOException;
   }
 
   private static String oneLine(Throwable e) {

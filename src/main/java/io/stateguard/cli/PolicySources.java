@@ -1,7 +1,8 @@
 package io.stateguard.cli;
 
+import io.stateguard.config.LoadedPolicies;
+import io.stateguard.config.PolicyException;
 import io.stateguard.config.PolicyLoader;
-import io.stateguard.policy.Policy;
 import io.stateguard.policy.Rule;
 import io.stateguard.policy.RuleInfo;
 import io.stateguard.policy.rules.Rules;
@@ -24,13 +25,10 @@ final class PolicySources {
 
   private PolicySources() {}
 
-  static List<Policy> load(Path folder) throws IOException {
+  /** The policies in {@code folder}, or the shipped ones when it is null. */
+  static LoadedPolicies load(Path folder) throws IOException, PolicyException {
     List<RuleInfo> rules = Rules.all().stream().map(Rule::info).toList();
-    PolicyLoader loader = new PolicyLoader();
-    if (folder != null) {
-      return loader.load(folder, rules).policies();
-    }
-    return loader.load(bundled(), rules).policies();
+    return PolicyLoader.load(folder != null ? folder : bundled(), rules);
   }
 
   /** The bundled policies folder, inside the jar or on the class path of a build. */

@@ -1,7 +1,7 @@
 package io.stateguard.cli;
 
+import io.stateguard.config.PolicyException;
 import io.stateguard.policy.PolicyEngine;
-import io.stateguard.policy.PolicySet;
 import io.stateguard.policy.Severity;
 import io.stateguard.policy.rules.Rules;
 import io.stateguard.report.Format;
@@ -122,15 +122,14 @@ final class ReportCommand implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() throws IOException {
+  public Integer call() throws IOException, PolicyException {
     List<String> inputs = new ArrayList<>(paths);
     inputs.addAll(files);
     if (inputs.isEmpty()) {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "no manifests given: name files or directories, or -f - for stdin");
     }
-    PolicyEngine engine =
-        new PolicyEngine(new PolicySet(PolicySources.load(policies)), Rules.all());
+    PolicyEngine engine = new PolicyEngine(PolicySources.load(policies).policySet(), Rules.all());
     Loaded loaded = new ManifestLoader(namespace).load(inputs, System.in);
     Report report = new ReportRunner(engine).run(loaded);
     write(report);
@@ -166,10 +165,12 @@ final class ReportCommand implements Callable<Integer> {
 
   private int exitCode(Report report) {
     if (!report.problems().isEmpty()) {
-      for (var problem : report.problems()) {
-        spec.commandLine().getErr().println("stateguard: " + problem);
+      // The table lists them already when it goes to the terminal; otherwise say them on stderr.
+      if (format != Format.TABLE || output != null) {
+        PrintWriter err = spec.commandLine().getErr();
+        report.problems().forEach(problem -> err.println("stateguard: " + problem));
+        err.flush();
       }
-      spec.commandLine().getErr().flush();
       return Main.EXIT_USAGE;
     }
     Severity threshold =

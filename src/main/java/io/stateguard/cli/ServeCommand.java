@@ -12,6 +12,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -33,6 +35,8 @@ import picocli.CommandLine.Spec;
       "Exit status: 0 after a graceful stop, 2 bad configuration or a failed start."
     })
 final class ServeCommand implements Callable<Integer> {
+
+  private static final Logger LOGGER = LoggerFactory.getLogger(ServeCommand.class);
 
   /** Where development certificates go when no certificate files are given. */
   static final Path DEV_CERTS = Path.of("certs");
@@ -112,13 +116,19 @@ final class ServeCommand implements Callable<Integer> {
   String instances;
 
   private final Map<String, String> environment;
+  private final Path devCerts;
 
   ServeCommand() {
-    this(System.getenv());
+    this(System.getenv(), DEV_CERTS);
   }
 
-  ServeCommand(Map<String, String> environment) {
+  /**
+   * @param environment where {@code STATEGUARD_*} variables are read
+   * @param devCerts where development certificates go when no certificate files are given
+   */
+  ServeCommand(Map<String, String> environment, Path devCerts) {
     this.environment = Map.copyOf(environment);
+    this.devCerts = devCerts;
   }
 
   /** The settings: {@code STATEGUARD_*} variables, with the flags given laid over them. */
@@ -164,8 +174,17 @@ final class ServeCommand implements Callable<Integer> {
     }
     Logging.configure(config.logFormat());
     if (!config.hasCertificateFiles()) {
-      DevCertificates.Files files = DevCertificates.ensure(DEV_CERTS, Clock.systemUTC());
+      DevCertificates.Files files = DevCertificates.ensure(devCerts, Clock.systemUTC());
       config = config.withCertificateFiles(files.cert(), files.key());
+      LOGGER
+          .atWarn()
+          .addKeyValue("certificate", files.cert())
+          .addKeyValue("ca", files.ca())
+          .addKeyValue("notAfter", files.material().certificate().getNotAfter().toInstant())
+          .log(
+              "no --tls-cert and --tls-key: serving development certificates for localhost;"
+                  + " clients must trust {}",
+              files.ca());
     }
     Path source = config.policies().isPresent() ? config.policies().get() : bundledPolicies();
     Webhook webhook;

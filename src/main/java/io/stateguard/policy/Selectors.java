@@ -43,6 +43,9 @@ public final class Selectors {
   private static boolean matches(LabelSelectorRequirement r, Map<String, String> labels) {
     String value = labels.get(r.getKey());
     List<String> values = r.getValues() == null ? List.of() : r.getValues();
+    if (r.getOperator() == null) {
+      return false;
+    }
     return switch (r.getOperator()) {
       case "In" -> value != null && values.contains(value);
       case "NotIn" -> value == null || !values.contains(value);

@@ -1,13 +1,31 @@
 package io.stateguard.report;
 
-/**
- * Where a manifest came from: a file (as the user named it, {@code -} for standard input) and the
- * 1-based line its document starts on (0 when unknown).
- */
-public record SourceLocation(String file, int line) {
+import java.util.Objects;
 
+/**
+ * Where a manifest came from: a file (as the user named it, {@code -} for standard input), the
+ * 1-based line its document starts on (0 when unknown), and, for Helm-rendered output, the chart
+ * template it was rendered from (the path in Helm's {@code # Source:} comment; empty otherwise).
+ *
+ * <p>{@code file} and {@code line} always point into the input that was read, so editors and code
+ * scanners can open them; the template says which chart file to change.
+ */
+public record SourceLocation(String file, int line, String template) {
+
+  public SourceLocation {
+    Objects.requireNonNull(file, "file");
+    template = template == null ? "" : template;
+  }
+
+  /** A location outside any Helm chart. */
+  public SourceLocation(String file, int line) {
+    this(file, line, "");
+  }
+
+  /** {@code file:line}, followed by {@code (template)} for Helm output. */
   @Override
   public String toString() {
-    return line > 0 ? file + ":" + line : file;
+    String where = line > 0 ? file + ":" + line : file;
+    return template.isEmpty() ? where : where + " (" + template + ")";
   }
 }

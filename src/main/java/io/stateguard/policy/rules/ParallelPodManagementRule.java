@@ -21,7 +21,7 @@ final class ParallelPodManagementRule implements Rule {
   static final RuleInfo INFO =
       new RuleInfo(
           "parallel-pod-management",
-          "Quorum workloads start their members one by one (podManagementPolicy: OrderedReady).",
+          "Quorum workloads start their members one by one (podManagementPolicy: OrderedReady)",
           "With podManagementPolicy: Parallel every member of a new set starts at the same time,"
               + " before any of them has joined an ensemble. Quorum systems (ZooKeeper, etcd,"
               + " Consul, KRaft controllers) then bootstrap without a quorum: members can form"

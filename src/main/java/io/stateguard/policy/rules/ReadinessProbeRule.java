@@ -24,7 +24,7 @@ final class ReadinessProbeRule implements Rule {
   static final RuleInfo INFO =
       new RuleInfo(
           "readiness-probe",
-          "Every container of the pod template has a readinessProbe.",
+          "Every container of the pod template has a readinessProbe",
           "A StatefulSet rolling update moves on to the next pod once the updated one is Ready."
               + " A container without a readinessProbe is Ready as soon as it starts, so a broken"
               + " version rolls over every member in turn, and Services send traffic to members"

@@ -25,7 +25,7 @@ final class ReplicasQuorumRule implements Rule {
   static final RuleInfo INFO =
       new RuleInfo(
           "replicas-quorum",
-          "A quorum workload runs an odd number of members, and at least minReplicas.",
+          "A quorum workload runs an odd number of members, and at least minReplicas",
           "A quorum system stays available while a quorum of its members is up (a majority,"
               + " floor(n/2)+1, unless the policy sets another size). Fewer than three members"
               + " tolerate no failure at all, and two are worse than one: either failing stops the"

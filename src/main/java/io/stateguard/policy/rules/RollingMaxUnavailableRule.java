@@ -38,7 +38,7 @@ final class RollingMaxUnavailableRule implements Rule {
       new RuleInfo(
           "rolling-max-unavailable",
           "Rolling updates of a quorum workload take down one member at a time"
-              + " (rollingUpdate.maxUnavailable).",
+              + " (rollingUpdate.maxUnavailable)",
           "rollingUpdate.maxUnavailable lets the StatefulSet controller take several pods down at"
               + " once during a rolling update (honoured where the MaxUnavailableStatefulSet"
               + " feature is enabled; a percentage is scaled against the replicas and rounded"

@@ -21,7 +21,7 @@ final class RollingPartitionRule implements Rule {
   static final RuleInfo INFO =
       new RuleInfo(
           "rolling-partition",
-          "No rollingUpdate.partition is left above 0 (after a canary).",
+          "No rollingUpdate.partition is left above 0 (after a canary)",
           "A RollingUpdate with partition p updates only the pods from the p-th up; the pods below"
               + " keep the old template for good, even when they restart or are deleted (they come"
               + " back at the old revision). Left set after a canary, it keeps the set split"

@@ -19,7 +19,7 @@ final class TerminationGracePeriodRule implements Rule {
   static final RuleInfo INFO =
       new RuleInfo(
           "termination-grace-period",
-          "Pods get at least minSeconds to shut down cleanly (terminationGracePeriodSeconds).",
+          "Pods get at least minSeconds to shut down cleanly (terminationGracePeriodSeconds)",
           "When a pod is deleted, evicted or replaced by a rolling update, its containers get"
               + " SIGTERM and, terminationGracePeriodSeconds later (30 when unset), SIGKILL. A"
               + " database or quorum member needs that time to flush, checkpoint, hand over"

@@ -14,7 +14,7 @@ final class UpdateStrategyRule implements Rule {
   static final RuleInfo INFO =
       new RuleInfo(
           "update-strategy",
-          "Pod template changes roll out by themselves (updateStrategy is not OnDelete).",
+          "Pod template changes roll out by themselves (updateStrategy is not OnDelete)",
           "With updateStrategy OnDelete the StatefulSet controller never replaces a running pod:"
               + " a new image, configuration or resource limit reaches a member only when someone"
               + " deletes that pod by hand. Sets drift into running several versions at once, and"

@@ -37,7 +37,7 @@ class StatefulSetRuleCatalogueTest {
     assertThat(rule).as("rule %s in Rules.all()", id).isNotNull();
     RuleInfo info = rule.info();
     assertThat(info.target()).isEqualTo(RuleInfo.Target.STATEFULSET);
-    assertThat(info.summary()).isNotBlank().doesNotContain("\n").endsWith(".");
+    assertThat(info.summary()).isNotBlank().doesNotContain("\n").doesNotEndWith(".");
     assertThat(info.why()).hasSizeGreaterThan(info.summary().length());
     assertThat(info.fix()).contains("stateguard.io/break-glass").contains("policy");
     assertThat(info.params())
