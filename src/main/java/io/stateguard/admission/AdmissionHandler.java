@@ -33,7 +33,7 @@ final class AdmissionHandler implements Handler<RoutingContext> {
   private static final Logger LOGGER = LoggerFactory.getLogger(AdmissionHandler.class);
 
   /** Bodies up to this size are handled on the event loop (docs/adr/0003). */
-  static final int INLINE_LIMIT = 128 * 1024;
+  static final int INLINE_LIMIT = 64 * 1024;
 
   static final String ALLOWED = "allowed";
   static final String DENIED = "denied";

@@ -23,9 +23,10 @@ import java.util.Optional;
  *
  * <p>Warnings travel as HTTP {@code Warning} headers from the API server to the client. The API
  * server drops a warning it cannot put in a header, and once the warnings of one request exceed
- * 4096 characters it cuts each to 256 and then omits the rest. So each warning is put on one line,
- * cut to {@value #MAX_WARNING} characters here, and past {@value #MAX_WARNINGS_TOTAL} characters in
- * all the rest are summed up in one last warning rather than lost without a word.
+ * 4096 characters it cuts each to 256 and then omits the rest. So each warning is put on one line;
+ * when they do not all fit in {@value #MAX_WARNINGS_TOTAL} characters each is cut to {@value
+ * #MAX_WARNING} here, and what still does not fit is counted in one last warning rather than lost
+ * without a word.
  */
 final class ReviewResponses {
 
@@ -134,17 +135,24 @@ final class ReviewResponses {
     return "[" + f.rule() + "] " + f.message();
   }
 
-  /** Each on one line and cut to size; past the total budget, one warning counts the rest. */
+  /**
+   * The warnings as the API server will pass them on: each on one line; whole when all of them fit
+   * the budget; otherwise each cut to {@value #MAX_WARNING} characters (as the API server would),
+   * and past the budget one last warning counts the rest.
+   */
   static List<String> bounded(List<String> texts) {
+    List<String> lines = texts.stream().map(t -> Texts.oneLine(t).strip()).toList();
+    if (lines.stream().mapToInt(ReviewResponses::length).sum() <= MAX_WARNINGS_TOTAL) {
+      return lines;
+    }
     List<String> out = new ArrayList<>();
     int used = 0;
-    for (int i = 0; i < texts.size(); i++) {
-      String w = Texts.clip(Texts.oneLine(texts.get(i)).strip(), MAX_WARNING);
-      int length = w.codePointCount(0, w.length());
-      int rest = texts.size() - i;
+    for (int i = 0; i < lines.size(); i++) {
+      String w = Texts.clip(lines.get(i), MAX_WARNING);
+      int rest = lines.size() - i;
       // Keep room for the summary unless this is the last one.
-      int reserve = rest > 1 ? 100 : 0;
-      if (used + length + reserve > MAX_WARNINGS_TOTAL) {
+      int reserve = rest > 1 ? 150 : 0;
+      if (used + length(w) + reserve > MAX_WARNINGS_TOTAL) {
         out.add(
             "[stateguard] "
                 + rest
@@ -155,9 +163,13 @@ final class ReviewResponses {
         break;
       }
       out.add(w);
-      used += length;
+      used += length(w);
     }
     return out;
+  }
+
+  private static int length(String text) {
+    return text.codePointCount(0, text.length());
   }
 
   private static Status forbidden(String message) {

@@ -55,7 +55,7 @@ class ReviewResponsesTest {
   }
 
   @Test
-  void warningsAreOneLineAndCutTo256Characters() {
+  void warningsAreOneLineAndWholeWhenTheyFit() {
     String longMessage = "x".repeat(400);
     Verdict verdict =
         Verdict.of(
@@ -65,8 +65,17 @@ class ReviewResponsesTest {
 
     List<String> warnings = ReviewResponses.warnings(verdict);
 
-    assertThat(warnings.get(0)).isEqualTo("[a] first line second line [31m");
-    assertThat(warnings.get(1)).hasSize(256).endsWith("…").startsWith("[b] xxx");
+    assertThat(warnings).containsExactly("[a] first line second line [31m", "[b] " + longMessage);
+  }
+
+  @Test
+  void warningsThatDoNotFitAreCutTo256Characters() {
+    List<Finding> findings = new ArrayList<>();
+    IntStream.range(0, 10).forEach(i -> findings.add(finding("r" + i, Mode.WARN, "z".repeat(500))));
+
+    List<String> warnings = ReviewResponses.warnings(Verdict.of(findings));
+
+    assertThat(warnings).hasSize(10).allSatisfy(w -> assertThat(w).hasSize(256).endsWith("…"));
   }
 
   @Test
