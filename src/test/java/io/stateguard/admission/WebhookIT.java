@@ -114,6 +114,23 @@ class WebhookIT {
   }
 
   @Test
+  void decidesAReviewLargerThanTheInlineLimitLikeASmallOne() throws Exception {
+    ObjectNode review = ApiServerFixtures.tree("statefulset-create-denied.json");
+    ((ObjectNode) review.at("/request/object/metadata/annotations"))
+        .put("example.com/large", "x".repeat(AdmissionHandler.INLINE_LIMIT * 3));
+    byte[] body = ApiServerFixtures.bytes(review);
+    assertThat(body.length).isGreaterThan(AdmissionHandler.INLINE_LIMIT);
+
+    HttpsClient.Reply large = client.review("/validate", body);
+    HttpsClient.Reply small =
+        client.review("/validate", ApiServerFixtures.body("statefulset-create-denied.json"));
+
+    assertThat(large.status()).isEqualTo(200);
+    assertThat(JSON.readTree(large.body()).path("response"))
+        .isEqualTo(JSON.readTree(small.body()).path("response"));
+  }
+
+  @Test
   void mutateAllowsTheApiServerFixturesWithoutPatch() throws Exception {
     for (String name : ApiServerFixtures.names()) {
       HttpsClient.Reply reply = client.review("/mutate", ApiServerFixtures.body(name));
