@@ -465,7 +465,7 @@ public final class AuditLog {
       forceAll();
       publishStatus();
       if (kafka != null) {
-        kafka.link().close(1_000).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        kafka.link().close(1_000).toCompletableFuture().get(10, TimeUnit.SECONDS);
       }
     } catch (Exception e) {
       LOGGER.atError().setCause(e).log("audit: failure while closing");

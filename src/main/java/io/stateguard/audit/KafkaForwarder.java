@@ -93,6 +93,15 @@ final class KafkaForwarder {
   private final TreeSet<Spool.Position> deliveredCopies = new TreeSet<>();
   private Mode mode;
   private long epoch;
+
+  /**
+   * How many replayed sends may be unacknowledged: 1 after a failure, one more with each
+   * acknowledgement (so it doubles every round trip). While Kafka is unreachable a send can block
+   * its sending thread for {@code max.block.ms}; starting small keeps such sends from piling up
+   * behind each other.
+   */
+  private int window = 1;
+
   private long backoffNanos = MIN_BACKOFF_NANOS;
   private long retryAtNanos;
   private volatile String problem;
@@ -263,6 +272,7 @@ final class KafkaForwarder {
     if (failure == null) {
       r.acked = true;
       metrics.count(SINK, Outcome.REPLAYED, 1);
+      window = Math.min(window + 1, REPLAY_WINDOW);
       healthy();
       return;
     }
@@ -291,6 +301,7 @@ final class KafkaForwarder {
     epoch++;
     replay.clear();
     spool.rewind();
+    window = 1;
     retryAtNanos = nowNanos + backoffNanos;
     backoffNanos = Math.min(backoffNanos * 2, MAX_BACKOFF_NANOS);
   }
@@ -318,7 +329,7 @@ final class KafkaForwarder {
     if (!direct.isEmpty() || nowNanos < retryAtNanos) {
       return;
     }
-    while (replay.size() < REPLAY_WINDOW) {
+    while (replay.size() < window) {
       Optional<Spool.Entry> next = spool.next();
       if (next.isEmpty()) {
         break;

@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.kafka.client.producer.KafkaHeader;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -54,6 +55,9 @@ final class VertxKafkaLink implements KafkaLink {
       producer =
           KafkaProducer.create(
               vertx, settings.producer(), new StringSerializer(), new ByteArraySerializer());
+      // Every failure also fails its send's future, where the forwarder handles it; without a
+      // handler Vert.x would log each one again as unhandled.
+      producer.exceptionHandler(failure -> {});
       if (createFailure != null) {
         LOGGER.atInfo().log("audit: Kafka producer created after earlier failures");
       }
@@ -99,6 +103,11 @@ final class VertxKafkaLink implements KafkaLink {
         "no Kafka producer: " + (createFailure == null ? "closed" : Messages.of(createFailure)));
   }
 
+  /**
+   * Closes the Kafka producer itself, on the calling thread (it blocks up to {@code
+   * timeoutMillis}): closing through the Vert.x wrapper would queue behind sends that wait for
+   * metadata while Kafka is unreachable. Sends still queued then fail at once.
+   */
   @Override
   public CompletionStage<Void> close(long timeoutMillis) {
     KafkaProducer<String, byte[]> p;
@@ -110,7 +119,12 @@ final class VertxKafkaLink implements KafkaLink {
     if (p == null) {
       return CompletableFuture.completedFuture(null);
     }
-    return stage(p.close(timeoutMillis));
+    try {
+      p.unwrap().close(Duration.ofMillis(timeoutMillis));
+      return CompletableFuture.completedFuture(null);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   private static CompletionStage<Void> stage(Future<Void> future) {
