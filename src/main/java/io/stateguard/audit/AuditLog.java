@@ -100,7 +100,7 @@ public final class AuditLog {
    */
   public static AuditLog start(
       AuditConfig config, Vertx vertx, MeterRegistry meters, OutputStream stdout) {
-    return start(config, vertx, meters, stdout, Clock.systemUTC(), null);
+    return start(config, vertx, meters, stdout, Clock.systemUTC());
   }
 
   /**
@@ -111,14 +111,9 @@ public final class AuditLog {
     return start(config, null, new SimpleMeterRegistry(), stdout);
   }
 
-  /** As {@link #start}, with the spool's clock and, for tests, the Kafka link given. */
+  /** As {@link #start}, with the clock that stamps spooled events (tests move it). */
   static AuditLog start(
-      AuditConfig config,
-      Vertx vertx,
-      MeterRegistry meters,
-      OutputStream stdout,
-      Clock clock,
-      KafkaLink givenLink) {
+      AuditConfig config, Vertx vertx, MeterRegistry meters, OutputStream stdout, Clock clock) {
     List<String> problems = new ArrayList<>();
     List<LineSink> lines = new ArrayList<>();
     Spool spool = null;
@@ -137,7 +132,7 @@ public final class AuditLog {
     if (config.stdout()) {
       lines.add(LineSink.stream("stdout", stdout));
     }
-    if (config.kafka().isPresent() || givenLink != null) {
+    if (config.kafka().isPresent()) {
       AuditConfig.SpoolSettings s = config.spool();
       try {
         spool = Spool.open(s.dir(), s.maxBytes(), s.segmentBytes(), s.whenFull(), clock);
@@ -155,8 +150,8 @@ public final class AuditLog {
       throw new AuditConfigException(problems);
     }
     Vertx own = null;
-    KafkaLink link = givenLink;
-    if (link == null && config.kafka().isPresent()) {
+    KafkaLink link = null;
+    if (config.kafka().isPresent()) {
       Vertx v = vertx;
       if (v == null) {
         own = Vertx.vertx();

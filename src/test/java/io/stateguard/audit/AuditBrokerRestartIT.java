@@ -67,8 +67,7 @@ class AuditBrokerRestartIT {
             vertx,
             meters,
             OutputStream.nullOutputStream(),
-            Clock.systemUTC(),
-            null);
+            Clock.systemUTC());
 
     // When decisions come steadily (one every 5 ms) while the broker is killed and restarted
     AtomicInteger recorded = new AtomicInteger();

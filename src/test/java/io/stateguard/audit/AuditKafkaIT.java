@@ -98,8 +98,7 @@ class AuditKafkaIT {
         vertx,
         meters,
         OutputStream.nullOutputStream(),
-        Clock.systemUTC(),
-        null);
+        Clock.systemUTC());
   }
 
   private static void close(AuditLog log) throws Exception {

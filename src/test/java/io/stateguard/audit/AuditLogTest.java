@@ -37,7 +37,7 @@ class AuditLogTest {
 
   private AuditLog start(Map<String, String> settings, OutputStream stdout) {
     AuditLog log =
-        AuditLog.start(AuditConfig.from(settings), null, meters, stdout, Clock.systemUTC(), null);
+        AuditLog.start(AuditConfig.from(settings), null, meters, stdout, Clock.systemUTC());
     logs.add(log);
     return log;
   }
