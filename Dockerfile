@@ -1,0 +1,27 @@
+# syntax=docker/dockerfile:1
+# The image the Helm chart runs (charts/stateguard): `stateguard serve` as a non-root user.
+#   docker build -t REGISTRY/stateguard:0.1.0 .
+# The build stage packages without compiling or running the tests (nor fetching their
+# dependencies); run `mvn -B -ntp verify` before releasing.
+
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /src
+COPY pom.xml ./
+COPY src ./src
+COPY policies ./policies
+# The Maven repository is a build cache, not part of any layer.
+RUN --mount=type=cache,target=/root/.m2 mvn -B -ntp -Dmaven.test.skip=true package
+
+FROM eclipse-temurin:17-jre
+# A fixed numeric id, so Kubernetes can check runAsNonRoot without reading /etc/passwd.
+RUN groupadd --system --gid 10001 stateguard \
+ && useradd --system --uid 10001 --gid 10001 --home-dir /app --no-create-home \
+      --shell /usr/sbin/nologin stateguard
+WORKDIR /app
+COPY --from=build /src/target/stateguard.jar /app/stateguard.jar
+USER 10001:10001
+EXPOSE 8443
+# The heap follows the container's memory limit; an OutOfMemoryError ends the process, so the
+# kubelet restarts it rather than leaving a webhook that half works.
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-jar", "/app/stateguard.jar"]
+CMD ["serve"]
