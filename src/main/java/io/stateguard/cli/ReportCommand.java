@@ -3,10 +3,13 @@ package io.stateguard.cli;
 import io.stateguard.config.PolicyException;
 import io.stateguard.policy.PolicyEngine;
 import io.stateguard.policy.Severity;
+import io.stateguard.policy.mutations.Mutations;
 import io.stateguard.policy.rules.Rules;
 import io.stateguard.report.Format;
 import io.stateguard.report.Loaded;
 import io.stateguard.report.ManifestLoader;
+import io.stateguard.report.PatchedManifestWriter;
+import io.stateguard.report.Renderer;
 import io.stateguard.report.Report;
 import io.stateguard.report.ReportRunner;
 import java.io.IOException;
@@ -106,6 +109,28 @@ final class ReportCommand implements Callable<Integer> {
       description = "auto (on a terminal only), always or never. Default: ${DEFAULT-VALUE}.")
   Color color;
 
+  @Option(
+      names = "--no-mutate",
+      description =
+          "Validate each manifest as written. Default: mutate it first, as the cluster's mutating"
+              + " webhook would, and validate the result.")
+  boolean noMutate;
+
+  @Option(
+      names = "--show-patches",
+      description =
+          "In the table, list the JSON Patch operations the mutations make to each object (the"
+              + " json format always has them).")
+  boolean showPatches;
+
+  @Option(
+      names = "--mutate-output",
+      paramLabel = "DIR",
+      description =
+          "Write each manifest a mutation changes, with the changes, to"
+              + " DIR/<namespace>/<kind>-<name>.yaml.")
+  Path mutateOutput;
+
   @Option(names = "--debug", description = "Show stack traces of unexpected errors.")
   boolean debug;
 
@@ -129,9 +154,36 @@ final class ReportCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "no manifests given: name files or directories, or -f - for stdin");
     }
-    PolicyEngine engine = new PolicyEngine(PolicySources.load(policies).policySet(), Rules.all());
+    if (noMutate && (showPatches || mutateOutput != null)) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "--no-mutate makes no patches: it cannot be combined with "
+              + (showPatches ? "--show-patches" : "--mutate-output"));
+    }
+    PolicyEngine engine =
+        new PolicyEngine(PolicySources.load(policies).policySet(), Rules.all(), Mutations.all());
     Loaded loaded = new ManifestLoader(namespace).load(inputs, System.in);
-    Report report = new ReportRunner(engine).run(loaded);
+    ReportRunner runner = new ReportRunner(engine, !noMutate);
+    Report report;
+    if (mutateOutput != null) {
+      PatchedManifestWriter writer = new PatchedManifestWriter(mutateOutput);
+      List<IOException> failures = new ArrayList<>();
+      report =
+          runner.run(
+              loaded,
+              patched -> {
+                try {
+                  writer.write(patched);
+                } catch (IOException e) {
+                  failures.add(e);
+                }
+              });
+      if (!failures.isEmpty()) {
+        throw failures.get(0);
+      }
+    } else {
+      report = runner.run(loaded);
+    }
     write(report);
     return exitCode(report);
   }
@@ -143,12 +195,14 @@ final class ReportCommand implements Callable<Integer> {
         Files.createDirectories(parent);
       }
       try (Writer w = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
-        format.renderer().render(report, w, color == Color.always);
+        format
+            .renderer()
+            .render(report, w, new Renderer.Options(color == Color.always, showPatches));
       }
       return;
     }
     PrintWriter out = spec.commandLine().getOut();
-    format.renderer().render(report, out, useColor());
+    format.renderer().render(report, out, new Renderer.Options(useColor(), showPatches));
     out.flush();
   }
 

@@ -1,10 +1,14 @@
 package io.stateguard.report;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.stateguard.cluster.ManifestClusterView;
 import io.stateguard.policy.Admission;
 import io.stateguard.policy.ClusterView;
+import io.stateguard.policy.Decision;
 import io.stateguard.policy.Defaults;
+import io.stateguard.policy.Mutated;
 import io.stateguard.policy.ObjectRef;
 import io.stateguard.policy.PolicyEngine;
 import io.stateguard.policy.Rule;
@@ -15,27 +19,56 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Evaluates loaded manifests the way the API server would: each object is defaulted, the manifests
  * together form the cluster view, and each StatefulSet and PodDisruptionBudget is admitted as a
- * CREATE by the engine. Other kinds only inform the view.
+ * CREATE by the engine: mutated first, then validated as mutated (or, without mutation, validated
+ * as written). Other kinds only inform the view.
  */
 public final class ReportRunner {
 
   private static final Set<String> EVALUATED = Set.of("StatefulSet", "PodDisruptionBudget");
 
-  private final PolicyEngine engine;
+  private static final ObjectMapper COPIER = new ObjectMapper();
 
+  private final PolicyEngine engine;
+  private final boolean mutate;
+
+  /** A runner that mutates before it validates, as the API server does. */
   public ReportRunner(PolicyEngine engine) {
+    this(engine, true);
+  }
+
+  /**
+   * @param mutate false to validate each manifest as written, without the engine's mutations
+   */
+  public ReportRunner(PolicyEngine engine, boolean mutate) {
     this.engine = engine;
+    this.mutate = mutate;
   }
 
   public Report run(Loaded loaded) {
+    return run(loaded, null);
+  }
+
+  /**
+   * Runs the report, and hands {@code patched} each manifest a mutation changed, as it was written
+   * plus what the mutations add (without the API server's defaults); null for none.
+   */
+  public Report run(Loaded loaded, Consumer<PatchedManifest> patched) {
+    boolean keepManifests = mutate && patched != null;
+    Map<Manifest, HasMetadata> written = new IdentityHashMap<>();
     List<HasMetadata> objects = new ArrayList<>();
     for (Manifest m : loaded.manifests()) {
+      if (keepManifests && EVALUATED.contains(m.object().getKind())) {
+        written.put(m, copy(m.object()));
+      }
       objects.add(Defaults.apply(m.object()));
     }
     ClusterView view = ManifestClusterView.of(objects);
@@ -46,8 +79,18 @@ public final class ReportRunner {
         continue;
       }
       Admission admission = Admission.ofManifest(uid(m), object);
-      Verdict verdict = engine.evaluate(admission, view);
-      List<String> checked = engine.rulesFor(admission, view).stream().map(RuleInfo::id).toList();
+      Verdict verdict;
+      Mutated mutated;
+      if (mutate) {
+        Decision decision = engine.decide(admission, view);
+        verdict = decision.verdict();
+        mutated = decision.mutation();
+      } else {
+        verdict = engine.evaluate(admission, view);
+        mutated = Mutated.none(object);
+      }
+      Admission validated = mutated.changed() ? admission.withObject(mutated.object()) : admission;
+      List<String> checked = engine.rulesFor(validated, view).stream().map(RuleInfo::id).toList();
       results.add(
           new ObjectReport(
               ObjectRef.of(object),
@@ -55,7 +98,18 @@ public final class ReportRunner {
               verdict.allowed(),
               verdict.findings(),
               checked,
-              verdict.exemption()));
+              verdict.exemption(),
+              mutated.applied(),
+              mutated.patch()));
+      if (keepManifests && mutated.changed()) {
+        // The mutations decide on a manifest as on the defaulted object (an absent field reads as
+        // its default), so this adds what the patch adds, at the manifest's own paths.
+        HasMetadata manifest = written.get(m);
+        Mutated asWritten = engine.mutate(Admission.ofManifest(uid(m), manifest), view);
+        patched.accept(
+            new PatchedManifest(
+                ObjectRef.of(object), m.source(), asWritten.object(), mutated.applied()));
+      }
     }
     List<RuleInfo> rules = engine.rules().stream().map(Rule::info).toList();
     return new Report(results, loaded.problems(), loaded.skipped(), rules);
@@ -72,6 +126,15 @@ public final class ReportRunner {
       return HexFormat.of().formatHex(hash, 0, 16);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+    }
+  }
+
+  /** A deep copy, through JSON: the manifest before defaulting changes it in place. */
+  private static HasMetadata copy(HasMetadata object) {
+    try {
+      return COPIER.treeToValue(COPIER.valueToTree(object), object.getClass());
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a manifest that was read does not copy as JSON", e);
     }
   }
 }
