@@ -43,7 +43,8 @@ final class MutationsReader {
 
   private static Optional<Policy.MutationSetting> setting(
       MutationInfo mutation, Node value, String path, Problems problems) {
-    if (value instanceof Node.Scalar s && s.kind() == Node.Scalar.Kind.STRING) {
+    if (value instanceof Node.Scalar s
+        && (s.kind() == Node.Scalar.Kind.STRING || s.kind() == Node.Scalar.Kind.BOOLEAN)) {
       return mode(value, path, problems)
           .map(on -> new Policy.MutationSetting(Optional.of(on), Map.of()));
     }
@@ -80,7 +81,9 @@ final class MutationsReader {
       problems.add(
           node.pos(),
           path,
-          "expected on or off, got boolean " + s.value() + " (write mode: on or mode: off)");
+          "expected on or off, got boolean "
+              + s.value()
+              + " (a mutation is on or off, not true or false)");
       return Optional.empty();
     }
     Optional<String> text = Fields.string(node, path, problems);

@@ -20,10 +20,10 @@ import java.util.List;
 
 /**
  * The JSON Schema (draft 2020-12) of one {@code StatefulPolicy} document, for editors to complete
- * and check policy files. The rules, their parameters, types and defaults come from the rules' own
- * metadata, so the schema cannot fall behind the catalogue; names and patterns use the same
- * expressions as {@link PolicyLoader}. The loader remains the authority: it also rejects duplicate
- * keys, aliases and policy names used twice, which a schema cannot see.
+ * and check policy files. The rules and mutations, their parameters, types, defaults and allowed
+ * values come from their own metadata, so the schema cannot fall behind the catalogues; names and
+ * patterns use the same expressions as {@link PolicyLoader}. The loader remains the authority: it
+ * also rejects duplicate keys, aliases and policy names used twice, which a schema cannot see.
  */
 public final class PolicySchema {
 
@@ -59,7 +59,8 @@ public final class PolicySchema {
     root.put("$schema", DIALECT);
     root.put(
         "$comment",
-        "Generated from the rules' metadata by io.stateguard.config.PolicySchema: do not edit.");
+        "Generated from the rules' and mutations' metadata by io.stateguard.config.PolicySchema:"
+            + " do not edit.");
     root.put("title", "StatefulPolicy");
     root.put(
         "description",
@@ -242,7 +243,8 @@ public final class PolicySchema {
         mutation.summary()
             + "."
             + (mutation.changesPodTemplate()
-                ? " Changes the pod template: on an existing set, pods restart."
+                ? " Changes the pod template: added to an existing set (onUpdate), it restarts"
+                    + " every pod."
                 : ""));
     ArrayNode anyOf = r.putArray("anyOf");
     anyOf.add(ref("mutationMode", null));

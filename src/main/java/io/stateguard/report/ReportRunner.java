@@ -19,9 +19,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -63,12 +61,8 @@ public final class ReportRunner {
    */
   public Report run(Loaded loaded, Consumer<PatchedManifest> patched) {
     boolean keepManifests = mutate && patched != null;
-    Map<Manifest, HasMetadata> written = new IdentityHashMap<>();
     List<HasMetadata> objects = new ArrayList<>();
     for (Manifest m : loaded.manifests()) {
-      if (keepManifests && EVALUATED.contains(m.object().getKind())) {
-        written.put(m, copy(m.object()));
-      }
       objects.add(Defaults.apply(m.object()));
     }
     ClusterView view = ManifestClusterView.of(objects);
@@ -102,13 +96,9 @@ public final class ReportRunner {
               mutated.applied(),
               mutated.patch()));
       if (keepManifests && mutated.changed()) {
-        // The mutations decide on a manifest as on the defaulted object (an absent field reads as
-        // its default), so this adds what the patch adds, at the manifest's own paths.
-        HasMetadata manifest = written.get(m);
-        Mutated asWritten = engine.mutate(Admission.ofManifest(uid(m), manifest), view);
         patched.accept(
             new PatchedManifest(
-                ObjectRef.of(object), m.source(), asWritten.object(), mutated.applied()));
+                ObjectRef.of(object), m.source(), asWritten(m, view), mutated.applied()));
       }
     }
     List<RuleInfo> rules = engine.rules().stream().map(Rule::info).toList();
@@ -129,12 +119,27 @@ public final class ReportRunner {
     }
   }
 
-  /** A deep copy, through JSON: the manifest before defaulting changes it in place. */
-  private static HasMetadata copy(HasMetadata object) {
-    try {
-      return COPIER.treeToValue(COPIER.valueToTree(object), object.getClass());
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("a manifest that was read does not copy as JSON", e);
+  /**
+   * The manifest as written (in the report's namespace when it names none), with what the mutations
+   * add. The mutations decide on a manifest as on the defaulted object (an absent field reads as
+   * its API default), so they add here what the patch adds to the defaulted object. A manifest
+   * whose written form was not kept gives the mutated object, defaults included.
+   */
+  private HasMetadata asWritten(Manifest m, ClusterView view) {
+    HasMetadata object = m.object();
+    if (m.written().isEmpty()) {
+      return engine.mutate(Admission.ofManifest(uid(m), object), view).object();
     }
+    HasMetadata written;
+    try {
+      written = COPIER.treeToValue(m.written().get(), object.getClass());
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a manifest that was read does not read again", e);
+    }
+    if (written.getMetadata().getNamespace() == null
+        || written.getMetadata().getNamespace().isEmpty()) {
+      written.getMetadata().setNamespace(object.getMetadata().getNamespace());
+    }
+    return engine.mutate(Admission.ofManifest(uid(m), written), view).object();
   }
 }

@@ -146,7 +146,7 @@ class PolicySchemaTest {
 
     // When the generated schema is validated against it
     Set<ValidationMessage> messages =
-        meta.validate(JSON.readTree(PolicySchema.generate(TestRules.ALL)));
+        meta.validate(JSON.readTree(PolicySchema.generate(TestRules.ALL, TestRules.MUTATIONS)));
 
     // Then it is valid
     assertThat(messages).isEmpty();
@@ -186,11 +186,13 @@ class PolicySchemaTest {
     // Given a valid policy file
     // When the schema and the loader check it
     // Then the schema finds nothing in any document, and the loader loads it
-    JsonSchema schema = FACTORY.getSchema(PolicySchema.generate(TestRules.ALL));
+    JsonSchema schema =
+        FACTORY.getSchema(PolicySchema.generate(TestRules.ALL, TestRules.MUTATIONS));
     for (JsonNode document : documents(sample)) {
       assertThat(schema.validate(document)).as("%s: %s", sample, document).isEmpty();
     }
-    assertThat(PolicyLoader.load(sample, TestRules.ALL).policies()).isNotEmpty();
+    assertThat(PolicyLoader.load(sample, TestRules.ALL, TestRules.MUTATIONS).policies())
+        .isNotEmpty();
   }
 
   @ParameterizedTest(name = "{0}")
@@ -203,14 +205,15 @@ class PolicySchemaTest {
         sample + ":" + text.lines().findFirst().orElseThrow().substring(EXPECT.length());
 
     // When the schema and the loader check it
-    JsonSchema schema = FACTORY.getSchema(PolicySchema.generate(TestRules.ALL));
+    JsonSchema schema =
+        FACTORY.getSchema(PolicySchema.generate(TestRules.ALL, TestRules.MUTATIONS));
     List<JsonNode> documents = documents(sample);
 
     // Then the schema finds a problem, and the loader reports exactly the expected one
     assertThat(documents).hasSize(1);
     assertThat(schema.validate(documents.get(0))).as("%s", sample).isNotEmpty();
     try {
-      PolicyLoader.load(sample, TestRules.ALL);
+      PolicyLoader.load(sample, TestRules.ALL, TestRules.MUTATIONS);
       throw new AssertionError(sample + " should not load");
     } catch (PolicyException e) {
       assertThat(e.problems()).extracting(PolicyProblem::toString).containsExactly(expected);
