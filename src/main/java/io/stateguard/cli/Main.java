@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       ReportCommand.class,
       RulesCommand.class,
+      ServeCommand.class,
       CertsCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -69,7 +69,11 @@ public final class EffectivePolicy {
     return rule.defaultMode();
   }
 
-  /** The name of the policy that decided the rule's mode, or empty for the rule's default. */
+  /**
+   * The name of the policy that decided the rule's mode; when none sets it (the rule runs at its
+   * default mode), the highest-priority matching policy, under which it ran. Empty when no policy
+   * matches.
+   */
   public String governingPolicy(RuleInfo rule) {
     for (int i = policies.size() - 1; i >= 0; i--) {
       Policy.RuleSetting s = policies.get(i).rules().get(rule.id());

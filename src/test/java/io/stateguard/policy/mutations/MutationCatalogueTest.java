@@ -2,9 +2,12 @@ package io.stateguard.policy.mutations;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.stateguard.policy.ClusterView;
 import io.stateguard.policy.Mutation;
 import io.stateguard.policy.MutationCatalogue;
 import io.stateguard.policy.ParamSpec;
+import io.stateguard.policy.PolicyEngine;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -60,5 +63,27 @@ class MutationCatalogueTest {
         .contains("| [`pvc-retention`](#pvc-retention) | no |")
         .contains("| `weight` | integer | `100` | 1 to 100 |")
         .contains("`Retain`, `Delete`");
+  }
+
+  @Test
+  void theDocumentsExamplePolicyLoadsAndMutates() throws IOException {
+    // Given the policy the document shows for turning anti-affinity on
+    String doc = Files.readString(DOC, StandardCharsets.UTF_8);
+    int section = doc.indexOf("## Turning mutations on");
+    int start = doc.indexOf("```yaml\n", section) + "```yaml\n".length();
+    String policy = doc.substring(start, doc.indexOf("```", start));
+
+    // When it is loaded with every rule and mutation
+    PolicyEngine engine = MutationHarness.engine(policy);
+
+    // Then it turns anti-affinity on for database sets
+    StatefulSet set =
+        MutationHarness.statefulSet(
+            MutationHarness.readYaml(
+                Path.of(
+                    "src/test/resources/MutationGoldenTest/anti-affinity-adds-a-preferred-term-on-hostname/in.yaml")));
+    set.getMetadata().getLabels().put("stateguard.io/class", "database");
+    assertThat(engine.mutate(MutationHarness.create(set), ClusterView.empty()).applied())
+        .containsExactly("anti-affinity");
   }
 }

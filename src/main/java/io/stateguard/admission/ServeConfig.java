@@ -1,0 +1,363 @@
+package io.stateguard.admission;
+
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * How {@code stateguard serve} runs, validated once at start. Built from a map of {@code
+ * STATEGUARD_*} keys (the environment, with command-line flags laid over it by the CLI), never from
+ * {@link System#getenv()} directly, so tests choose every value.
+ *
+ * <p>A bad value fails the start with the key, the value and what is allowed: {@code
+ * STATEGUARD_PORT=http (--port): not a port number; allowed: an integer from 0 to 65535}.
+ *
+ * @param host the address to listen on
+ * @param port the port to listen on; 0 picks a free one (tests)
+ * @param tlsCert the serving certificate chain (PEM), or empty for development certificates
+ * @param tlsKey the serving certificate's private key (PEM), or empty for development certificates
+ * @param policies the folder (or file) of policies, or empty for the shipped ones
+ * @param logFormat how log lines are written
+ * @param bodyLimit the largest request body accepted, in bytes
+ * @param shutdownGrace how long in-flight requests may take to finish after SIGTERM
+ * @param watchInterval how often the policy and certificate files are checked for changes
+ * @param instances how many server verticles (event loops) serve requests
+ */
+public record ServeConfig(
+    String host,
+    int port,
+    Optional<Path> tlsCert,
+    Optional<Path> tlsKey,
+    Optional<Path> policies,
+    LogFormat logFormat,
+    long bodyLimit,
+    Duration shutdownGrace,
+    Duration watchInterval,
+    int instances) {
+
+  /** The prefix of every environment variable serve reads. */
+  public static final String PREFIX = "STATEGUARD_";
+
+  /** The API server's own limit on a request body; larger objects never reach a webhook. */
+  public static final long DEFAULT_BODY_LIMIT = 3L * 1024 * 1024;
+
+  /** How log lines are written. */
+  public enum LogFormat {
+    TEXT,
+    JSON;
+
+    public String id() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /**
+   * One setting: its environment key, its flag, its default (empty: none), and what is allowed.
+   *
+   * @param key the environment variable ({@code STATEGUARD_PORT})
+   * @param flag the command-line flag ({@code --port})
+   * @param defaultValue the value when neither is given, as text; empty when there is none
+   * @param allowed what a value may be, for error messages and docs
+   * @param description what it sets, for docs and {@code --help}
+   */
+  public record Setting(
+      String key, String flag, String defaultValue, String allowed, String description) {}
+
+  public static final Setting HOST =
+      new Setting(
+          "STATEGUARD_HOST",
+          "--host",
+          "0.0.0.0",
+          "an IP address or a host name",
+          "address to listen on");
+  public static final Setting PORT =
+      new Setting(
+          "STATEGUARD_PORT",
+          "--port",
+          "8443",
+          "an integer from 0 to 65535 (0: any free port)",
+          "HTTPS port");
+  public static final Setting TLS_CERT =
+      new Setting(
+          "STATEGUARD_TLS_CERT",
+          "--tls-cert",
+          "",
+          "a readable PEM file, given together with --tls-key",
+          "serving certificate chain (PEM); without it and --tls-key, development certificates"
+              + " are generated into certs/");
+  public static final Setting TLS_KEY =
+      new Setting(
+          "STATEGUARD_TLS_KEY",
+          "--tls-key",
+          "",
+          "a readable PEM file, given together with --tls-cert",
+          "private key of the serving certificate (PEM)");
+  public static final Setting POLICIES =
+      new Setting(
+          "STATEGUARD_POLICIES",
+          "--policies",
+          "",
+          "a folder or file of StatefulPolicy YAML",
+          "policies, watched and reloaded on change; default: the shipped policies");
+  public static final Setting LOG_FORMAT =
+      new Setting(
+          "STATEGUARD_LOG_FORMAT", "--log-format", "text", "text or json", "log line format");
+  public static final Setting BODY_LIMIT =
+      new Setting(
+          "STATEGUARD_BODY_LIMIT",
+          "--body-limit",
+          "3MiB",
+          "a size from 1KiB to 64MiB, in bytes or with KiB or MiB",
+          "largest request body accepted (larger: 413)");
+  public static final Setting SHUTDOWN_GRACE =
+      new Setting(
+          "STATEGUARD_SHUTDOWN_GRACE",
+          "--shutdown-grace",
+          "20s",
+          "a duration from 0s to 10m, such as 500ms, 20s or 1m",
+          "time in-flight requests get to finish after SIGTERM");
+  public static final Setting WATCH_INTERVAL =
+      new Setting(
+          "STATEGUARD_WATCH_INTERVAL",
+          "--watch-interval",
+          "2s",
+          "a duration from 50ms to 10m",
+          "how often policy and certificate files are checked for changes");
+  public static final Setting INSTANCES =
+      new Setting(
+          "STATEGUARD_INSTANCES",
+          "--instances",
+          "0",
+          "an integer from 0 to 256 (0: one per available processor)",
+          "server event loops");
+
+  /** Every setting, in the order docs list them. */
+  public static final List<Setting> SETTINGS =
+      List.of(
+          HOST,
+          PORT,
+          TLS_CERT,
+          TLS_KEY,
+          POLICIES,
+          LOG_FORMAT,
+          BODY_LIMIT,
+          SHUTDOWN_GRACE,
+          WATCH_INTERVAL,
+          INSTANCES);
+
+  private static final Pattern SIZE = Pattern.compile("(\\d{1,12})\\s*(|B|KiB|MiB)");
+  private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m)");
+  private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9._:\\-\\[\\]%]{1,253}");
+
+  public ServeConfig {
+    if (tlsCert.isPresent() != tlsKey.isPresent()) {
+      throw new IllegalArgumentException("a certificate and its key go together");
+    }
+  }
+
+  /** The default configuration. */
+  public static ServeConfig defaults() {
+    return from(Map.of());
+  }
+
+  /**
+   * The configuration {@code values} describe: {@code STATEGUARD_*} keys, others ignored.
+   *
+   * @throws InvalidConfigException naming every bad key, its value and what is allowed
+   */
+  public static ServeConfig from(Map<String, String> values) {
+    Reader r = new Reader(values);
+    String host = r.read(HOST, ServeConfig::host);
+    Integer port = r.read(PORT, v -> integer(v, 0, 65_535, "not a port number"));
+    Optional<Path> cert = r.readOptional(TLS_CERT, ServeConfig::path);
+    Optional<Path> key = r.readOptional(TLS_KEY, ServeConfig::path);
+    Optional<Path> policies = r.readOptional(POLICIES, ServeConfig::path);
+    LogFormat format = r.read(LOG_FORMAT, ServeConfig::logFormat);
+    Long limit = r.read(BODY_LIMIT, ServeConfig::size);
+    Duration grace = r.read(SHUTDOWN_GRACE, v -> duration(v, Duration.ZERO));
+    Duration watch = r.read(WATCH_INTERVAL, v -> duration(v, Duration.ofMillis(50)));
+    Integer instances = r.read(INSTANCES, v -> integer(v, 0, 256, "not a number of instances"));
+    if (cert.isPresent() != key.isPresent() && r.problems.isEmpty()) {
+      Setting given = cert.isPresent() ? TLS_CERT : TLS_KEY;
+      Setting missing = cert.isPresent() ? TLS_KEY : TLS_CERT;
+      r.problems.add(
+          given.key()
+              + "="
+              + r.raw(given)
+              + " ("
+              + given.flag()
+              + "): needs "
+              + missing.key()
+              + " ("
+              + missing.flag()
+              + ") too; allowed: both or neither (neither generates development certificates)");
+    }
+    if (!r.problems.isEmpty()) {
+      throw new InvalidConfigException(r.problems);
+    }
+    int eventLoops = instances == 0 ? Runtime.getRuntime().availableProcessors() : instances;
+    return new ServeConfig(
+        host, port, cert, key, policies, format, limit, grace, watch, eventLoops);
+  }
+
+  /** Whether the user gave the certificate files (else development certificates are used). */
+  public boolean hasCertificateFiles() {
+    return tlsCert.isPresent();
+  }
+
+  /** This configuration with the certificate files set (development certificates made at start). */
+  public ServeConfig withCertificateFiles(Path cert, Path key) {
+    return new ServeConfig(
+        host,
+        port,
+        Optional.of(cert),
+        Optional.of(key),
+        policies,
+        logFormat,
+        bodyLimit,
+        shutdownGrace,
+        watchInterval,
+        instances);
+  }
+
+  /** Bad configuration: every problem, each naming the key, the value and what is allowed. */
+  public static final class InvalidConfigException extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+    private final List<String> problems;
+
+    InvalidConfigException(List<String> problems) {
+      super(String.join("; ", problems));
+      this.problems = List.copyOf(problems);
+    }
+
+    public List<String> problems() {
+      return problems;
+    }
+  }
+
+  /** Reads settings, collecting every problem rather than stopping at the first. */
+  private static final class Reader {
+    private final Map<String, String> values;
+    private final List<String> problems = new ArrayList<>();
+
+    Reader(Map<String, String> values) {
+      this.values = new LinkedHashMap<>(values);
+    }
+
+    String raw(Setting s) {
+      String v = values.get(s.key());
+      return v == null ? s.defaultValue() : v.strip();
+    }
+
+    <T> T read(Setting s, Function<String, T> parse) {
+      String value = raw(s);
+      try {
+        return parse.apply(value);
+      } catch (IllegalArgumentException e) {
+        problems.add(
+            s.key()
+                + "="
+                + value
+                + " ("
+                + s.flag()
+                + "): "
+                + e.getMessage()
+                + "; allowed: "
+                + s.allowed());
+        return null;
+      }
+    }
+
+    <T> Optional<T> readOptional(Setting s, Function<String, T> parse) {
+      String value = raw(s);
+      if (value.isEmpty()) {
+        return Optional.empty();
+      }
+      return Optional.ofNullable(read(s, parse));
+    }
+  }
+
+  private static String host(String value) {
+    if (!HOST_NAME.matcher(value).matches()) {
+      throw new IllegalArgumentException("not an address or host name");
+    }
+    return value;
+  }
+
+  private static Path path(String value) {
+    try {
+      return Path.of(value);
+    } catch (InvalidPathException e) {
+      throw new IllegalArgumentException("not a path (" + e.getReason() + ")", e);
+    }
+  }
+
+  private static LogFormat logFormat(String value) {
+    for (LogFormat f : LogFormat.values()) {
+      if (f.id().equals(value)) {
+        return f;
+      }
+    }
+    throw new IllegalArgumentException("not a log format");
+  }
+
+  private static int integer(String value, int min, int max, String what) {
+    int n;
+    try {
+      n = Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(what, e);
+    }
+    if (n < min || n > max) {
+      throw new IllegalArgumentException("out of range");
+    }
+    return n;
+  }
+
+  /** {@code 3145728}, {@code 3145728B}, {@code 512KiB} or {@code 3MiB}. */
+  static long size(String value) {
+    Matcher m = SIZE.matcher(value);
+    if (!m.matches()) {
+      throw new IllegalArgumentException("not a size");
+    }
+    long n = Long.parseLong(m.group(1));
+    long bytes =
+        switch (m.group(2)) {
+          case "KiB" -> n * 1024;
+          case "MiB" -> n * 1024 * 1024;
+          default -> n;
+        };
+    if (bytes < 1024 || bytes > 64L * 1024 * 1024) {
+      throw new IllegalArgumentException("out of range");
+    }
+    return bytes;
+  }
+
+  /** {@code 500ms}, {@code 20s} or {@code 1m}, from {@code min} to ten minutes. */
+  static Duration duration(String value, Duration min) {
+    Matcher m = DURATION.matcher(value);
+    if (!m.matches()) {
+      throw new IllegalArgumentException("not a duration");
+    }
+    long n = Long.parseLong(m.group(1));
+    Duration d =
+        switch (m.group(2)) {
+          case "ms" -> Duration.ofMillis(n);
+          case "s" -> Duration.ofSeconds(n);
+          default -> Duration.ofMinutes(n);
+        };
+    if (d.compareTo(min) < 0 || d.compareTo(Duration.ofMinutes(10)) > 0) {
+      throw new IllegalArgumentException("out of range");
+    }
+    return d;
+  }
+}

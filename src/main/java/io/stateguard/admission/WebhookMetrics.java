@@ -1,0 +1,137 @@
+package io.stateguard.admission;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.stateguard.policy.Finding;
+import io.stateguard.policy.Operation;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+/**
+ * The webhook's own Prometheus metrics (Vert.x adds its HTTP, pool and JVM metrics beside them).
+ *
+ * <ul>
+ *   <li>{@code stateguard_http_requests_total{endpoint,code}} and {@code
+ *       stateguard_http_request_duration_seconds{endpoint}} (a histogram): every request;
+ *   <li>{@code stateguard_admission_reviews_total{endpoint,kind,operation,decision}}: each answered
+ *       review; decision is {@code allowed}, {@code denied}, {@code exempt} (allowed despite an
+ *       enforced finding) or {@code not_covered} (no policy rule applies to it);
+ *   <li>{@code stateguard_admission_findings_total{rule,mode,decision}}: each finding, with the
+ *       decision on its request;
+ *   <li>{@code stateguard_admission_errors_total{endpoint}}: reviews that failed inside the webhook
+ *       (answered 500);
+ *   <li>{@code stateguard_policy_reloads_total{result}} and {@code
+ *       stateguard_certificate_reloads_total{result}}: {@code success} or {@code failure}.
+ * </ul>
+ *
+ * <p>Label values a client controls (the kind) are bounded: past {@link #MAX_KINDS} distinct kinds,
+ * or for a kind that is not a Kubernetes kind name, the label reads {@code other}, so no request
+ * can grow the registry without limit. Thread-safe.
+ */
+final class WebhookMetrics {
+
+  static final int MAX_KINDS = 32;
+  static final String OTHER = "other";
+
+  private static final Pattern KIND = Pattern.compile("[A-Z][A-Za-z0-9]{0,62}");
+
+  private final MeterRegistry registry;
+  private final Set<String> kinds = ConcurrentHashMap.newKeySet();
+
+  WebhookMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    // Present from the start, so a scrape shows them at zero before anything happens.
+    for (String result : new String[] {"success", "failure"}) {
+      registry.counter("stateguard_policy_reloads_total", "result", result);
+      registry.counter("stateguard_certificate_reloads_total", "result", result);
+    }
+  }
+
+  MeterRegistry registry() {
+    return registry;
+  }
+
+  /** One HTTP request to {@code endpoint} answered with {@code status} after {@code elapsed}. */
+  void request(String endpoint, int status, long elapsedNanos) {
+    registry
+        .counter("stateguard_http_requests_total", "endpoint", endpoint, "code", code(status))
+        .increment();
+    Timer.builder("stateguard_http_request_duration_seconds")
+        .description("Time from the request's arrival to the end of its response")
+        .tag("endpoint", endpoint)
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofNanos(100_000))
+        .maximumExpectedValue(Duration.ofSeconds(10))
+        .register(registry)
+        .record(elapsedNanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** One review answered. */
+  void review(Endpoint endpoint, String kind, Operation operation, String decision) {
+    registry
+        .counter(
+            "stateguard_admission_reviews_total",
+            "endpoint",
+            endpoint.id(),
+            "kind",
+            kindLabel(kind),
+            "operation",
+            operation.name(),
+            "decision",
+            decision)
+        .increment();
+  }
+
+  /** One finding on a request that was {@code decision}. */
+  void finding(Finding finding, String decision) {
+    registry
+        .counter(
+            "stateguard_admission_findings_total",
+            "rule",
+            finding.rule(),
+            "mode",
+            finding.mode().id(),
+            "decision",
+            decision)
+        .increment();
+  }
+
+  void error(Endpoint endpoint) {
+    registry.counter("stateguard_admission_errors_total", "endpoint", endpoint.id()).increment();
+  }
+
+  void policyReload(boolean success) {
+    counter("stateguard_policy_reloads_total", success).increment();
+  }
+
+  void certificateReload(boolean success) {
+    counter("stateguard_certificate_reloads_total", success).increment();
+  }
+
+  private Counter counter(String name, boolean success) {
+    return registry.counter(name, "result", success ? "success" : "failure");
+  }
+
+  /** The kind as a label value: bounded in number and shape. */
+  String kindLabel(String kind) {
+    if (kind == null || !KIND.matcher(kind).matches()) {
+      return OTHER;
+    }
+    if (kinds.contains(kind)) {
+      return kind;
+    }
+    if (kinds.size() >= MAX_KINDS) {
+      return OTHER;
+    }
+    kinds.add(kind);
+    return kind;
+  }
+
+  private static String code(int status) {
+    return Integer.toString(status);
+  }
+}

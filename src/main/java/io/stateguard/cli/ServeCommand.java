@@ -1,0 +1,217 @@
+package io.stateguard.cli;
+
+import io.stateguard.admission.ServeConfig;
+import io.stateguard.admission.Webhook;
+import io.stateguard.policy.ClusterView;
+import io.stateguard.policy.rules.Rules;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code stateguard serve}: the HTTPS admission webhook. Runs until SIGTERM or SIGINT, then stops
+ * gracefully and exits 0.
+ *
+ * <p>Every flag has a {@code STATEGUARD_*} environment variable; a flag wins over its variable.
+ * Both are validated together at start ({@link ServeConfig#from}).
+ */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run the admission webhook (POST /validate, POST /mutate) over HTTPS.",
+      "Each option can also be set with the environment variable in brackets; the option wins.",
+      "Exit status: 0 after a graceful stop, 2 bad configuration or a failed start."
+    })
+final class ServeCommand implements Callable<Integer> {
+
+  private static final Logger LOGGER = LoggerFactory.getLogger(ServeCommand.class);
+
+  /** Where development certificates go when no certificate files are given. */
+  static final Path DEV_CERTS = Path.of("certs");
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--host",
+      paramLabel = "ADDRESS",
+      description = "Address to listen on [STATEGUARD_HOST]. Default: 0.0.0.0.")
+  String host;
+
+  @Option(
+      names = "--port",
+      paramLabel = "PORT",
+      description = "HTTPS port, 0 for any free one [STATEGUARD_PORT]. Default: 8443.")
+  String port;
+
+  @Option(
+      names = "--tls-cert",
+      paramLabel = "FILE",
+      description =
+          "Serving certificate chain, PEM [STATEGUARD_TLS_CERT]. Reloaded when it changes."
+              + " Without --tls-cert and --tls-key, development certificates for localhost and"
+              + " 127.0.0.1 are made in certs/.")
+  String tlsCert;
+
+  @Option(
+      names = "--tls-key",
+      paramLabel = "FILE",
+      description = "Private key of the serving certificate, PEM [STATEGUARD_TLS_KEY].")
+  String tlsKey;
+
+  @Option(
+      names = "--policies",
+      paramLabel = "DIR",
+      description =
+          "Folder (or file) of StatefulPolicy YAML, reloaded when it changes"
+              + " [STATEGUARD_POLICIES]. Default: the shipped policies.")
+  String policies;
+
+  @Option(
+      names = "--log-format",
+      paramLabel = "FORMAT",
+      description = "text or json [STATEGUARD_LOG_FORMAT]. Default: text.")
+  String logFormat;
+
+  @Option(
+      names = "--body-limit",
+      paramLabel = "SIZE",
+      description =
+          "Largest request body, in bytes or with KiB/MiB; larger ones get 413"
+              + " [STATEGUARD_BODY_LIMIT]. Default: 3MiB.")
+  String bodyLimit;
+
+  @Option(
+      names = "--shutdown-grace",
+      paramLabel = "DURATION",
+      description =
+          "Time in-flight requests get to finish after SIGTERM, such as 20s"
+              + " [STATEGUARD_SHUTDOWN_GRACE]. Default: 20s.")
+  String shutdownGrace;
+
+  @Option(
+      names = "--watch-interval",
+      paramLabel = "DURATION",
+      description =
+          "How often policy and certificate files are checked for changes"
+              + " [STATEGUARD_WATCH_INTERVAL]. Default: 2s.")
+  String watchInterval;
+
+  @Option(
+      names = "--instances",
+      paramLabel = "N",
+      description =
+          "Server event loops, 0 for one per processor [STATEGUARD_INSTANCES]. Default: 0.")
+  String instances;
+
+  private final Map<String, String> environment;
+  private final Path devCerts;
+
+  ServeCommand() {
+    this(System.getenv(), DEV_CERTS);
+  }
+
+  /**
+   * @param environment where {@code STATEGUARD_*} variables are read
+   * @param devCerts where development certificates go when no certificate files are given
+   */
+  ServeCommand(Map<String, String> environment, Path devCerts) {
+    this.environment = Map.copyOf(environment);
+    this.devCerts = devCerts;
+  }
+
+  /** The settings: {@code STATEGUARD_*} variables, with the flags given laid over them. */
+  Map<String, String> settings() {
+    Map<String, String> values = new HashMap<>();
+    environment.forEach(
+        (k, v) -> {
+          if (k.startsWith(ServeConfig.PREFIX)) {
+            values.put(k, v);
+          }
+        });
+    put(values, ServeConfig.HOST, host);
+    put(values, ServeConfig.PORT, port);
+    put(values, ServeConfig.TLS_CERT, tlsCert);
+    put(values, ServeConfig.TLS_KEY, tlsKey);
+    put(values, ServeConfig.POLICIES, policies);
+    put(values, ServeConfig.LOG_FORMAT, logFormat);
+    put(values, ServeConfig.BODY_LIMIT, bodyLimit);
+    put(values, ServeConfig.SHUTDOWN_GRACE, shutdownGrace);
+    put(values, ServeConfig.WATCH_INTERVAL, watchInterval);
+    put(values, ServeConfig.INSTANCES, instances);
+    return values;
+  }
+
+  private static void put(Map<String, String> values, ServeConfig.Setting setting, String flag) {
+    if (flag != null) {
+      values.put(setting.key(), flag);
+    }
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter err = spec.commandLine().getErr();
+    ServeConfig config;
+    try {
+      config = ServeConfig.from(settings());
+    } catch (ServeConfig.InvalidConfigException e) {
+      for (String problem : e.problems()) {
+        err.println("stateguard: " + problem);
+      }
+      err.flush();
+      return Main.EXIT_USAGE;
+    }
+    Logging.configure(config.logFormat());
+    if (!config.hasCertificateFiles()) {
+      DevCertificates.Files files = DevCertificates.ensure(devCerts, Clock.systemUTC());
+      config = config.withCertificateFiles(files.cert(), files.key());
+      LOGGER
+          .atWarn()
+          .addKeyValue("certificate", files.cert())
+          .addKeyValue("ca", files.ca())
+          .addKeyValue("notAfter", files.material().certificate().getNotAfter().toInstant())
+          .log(
+              "no --tls-cert and --tls-key: serving development certificates for localhost;"
+                  + " clients must trust {}",
+              files.ca());
+    }
+    Path source = config.policies().isPresent() ? config.policies().get() : bundledPolicies();
+    Webhook webhook;
+    try {
+      webhook = Webhook.start(config, source, Rules.all(), ClusterView.empty());
+    } catch (Webhook.StartException e) {
+      err.println("stateguard: " + e.getMessage());
+      err.flush();
+      Logging.stop();
+      return Main.EXIT_USAGE;
+    }
+    CountDownLatch forever = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  webhook.close();
+                  Logging.stop();
+                  // A stop asked for is a clean exit, not death by signal (143).
+                  Runtime.getRuntime().halt(0);
+                },
+                "stateguard-shutdown"));
+    forever.await();
+    return 0;
+  }
+
+  private static Path bundledPolicies() throws IOException {
+    return PolicySources.bundled();
+  }
+}
