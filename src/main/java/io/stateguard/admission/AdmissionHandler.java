@@ -157,10 +157,11 @@ final class AdmissionHandler implements Handler<RoutingContext> {
     }
     Admission admission = request.admission().get();
     PolicyEngine engine = policies.engine();
-    if (!covered(engine, admission)) {
+    Verdict verdict = engine.evaluate(admission, view);
+    // A finding means some rule looked; only a clean verdict needs asking whether any did.
+    if (verdict.findings().isEmpty() && !covered(engine, admission)) {
       return notCovered(request);
     }
-    Verdict verdict = engine.evaluate(admission, view);
     if (endpoint == Endpoint.MUTATE) {
       var patch = MutationPatch.of(verdict);
       metrics.review(
@@ -185,6 +186,9 @@ final class AdmissionHandler implements Handler<RoutingContext> {
 
   private AdmissionReview notCovered(ReviewCodec.Request request) {
     metrics.review(endpoint, request.kind(), request.operation(), NOT_COVERED);
+    if (!LOGGER.isDebugEnabled()) {
+      return ReviewResponses.allowed(request.uid());
+    }
     LOGGER
         .atDebug()
         .addKeyValue("endpoint", endpoint.id())
@@ -202,37 +206,41 @@ final class AdmissionHandler implements Handler<RoutingContext> {
     return verdict.violations().isEmpty() ? ALLOWED : EXEMPT;
   }
 
+  /**
+   * One line per decision: at INFO when it denied, was exempted, or has audit-mode findings (audit
+   * mode exists to record them), else at DEBUG, so that a busy cluster's routine warnings do not
+   * flood the log. Audit findings' messages are logged at INFO one by one; the other findings'
+   * messages reached the user already and are logged at DEBUG.
+   */
   private void log(Admission admission, Verdict verdict, String decision) {
-    if (verdict.findings().isEmpty()) {
-      LOGGER
-          .atDebug()
+    boolean audited = verdict.findings().stream().anyMatch(f -> f.mode() == Mode.AUDIT);
+    boolean notable = !ALLOWED.equals(decision) || audited;
+    if (notable ? LOGGER.isInfoEnabled() : LOGGER.isDebugEnabled()) {
+      String object = Texts.oneLine(ObjectRef.of(admission.subject()).toString());
+      (notable ? LOGGER.atInfo() : LOGGER.atDebug())
           .addKeyValue("uid", Texts.oneLine(admission.uid()))
-          .addKeyValue("object", Texts.oneLine(ObjectRef.of(admission.subject()).toString()))
+          .addKeyValue("object", object)
           .addKeyValue("operation", admission.operation())
+          .addKeyValue("user", Texts.oneLine(admission.user().username()))
           .addKeyValue("dryRun", admission.dryRun())
-          .log("allowed");
-      return;
+          .addKeyValue("decision", decision)
+          .addKeyValue("enforced", rules(verdict, Mode.ENFORCE))
+          .addKeyValue("warned", rules(verdict, Mode.WARN))
+          .addKeyValue("audited", rules(verdict, Mode.AUDIT))
+          .log(
+              "{} {} {} with {} finding(s){}",
+              decision,
+              admission.operation(),
+              object,
+              verdict.findings().size(),
+              verdict.exemption().map(e -> " (" + Texts.oneLine(e) + ")").orElse(""));
     }
-    LOGGER
-        .atInfo()
-        .addKeyValue("uid", Texts.oneLine(admission.uid()))
-        .addKeyValue("object", Texts.oneLine(ObjectRef.of(admission.subject()).toString()))
-        .addKeyValue("operation", admission.operation())
-        .addKeyValue("user", Texts.oneLine(admission.user().username()))
-        .addKeyValue("dryRun", admission.dryRun())
-        .addKeyValue("decision", decision)
-        .addKeyValue("enforced", rules(verdict, Mode.ENFORCE))
-        .addKeyValue("warned", rules(verdict, Mode.WARN))
-        .addKeyValue("audited", rules(verdict, Mode.AUDIT))
-        .log(
-            "{} {} with {} finding(s){}",
-            decision,
-            Texts.oneLine(ObjectRef.of(admission.subject()).toString()),
-            verdict.findings().size(),
-            verdict.exemption().map(e -> " (" + Texts.oneLine(e) + ")").orElse(""));
     for (Finding f : verdict.findings()) {
-      LOGGER
-          .atInfo()
+      boolean audit = f.mode() == Mode.AUDIT;
+      if (!(audit ? LOGGER.isInfoEnabled() : LOGGER.isDebugEnabled())) {
+        continue;
+      }
+      (audit ? LOGGER.atInfo() : LOGGER.atDebug())
           .addKeyValue("uid", Texts.oneLine(admission.uid()))
           .addKeyValue("rule", f.rule())
           .addKeyValue("mode", f.mode().id())

@@ -1,6 +1,7 @@
 package io.stateguard.admission;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -73,6 +74,47 @@ final class ReviewCodec {
     if (body.length == 0) {
       throw ReviewException.badRequest("the request body is empty: send an AdmissionReview");
     }
+    AdmissionReview review = bind(body);
+    if (review != null
+        && API_VERSION.equals(review.getApiVersion())
+        && KIND.equals(review.getKind())
+        && review.getRequest() != null) {
+      return review;
+    }
+    return diagnose(body);
+  }
+
+  /**
+   * The fast path, taken by every well-formed review: bound to the model in one pass. Null when the
+   * body does not bind or has content after the review; {@link #diagnose} then says why.
+   */
+  private static AdmissionReview bind(byte[] body) {
+    try (JsonParser parser = MAPPER.createParser(body)) {
+      AdmissionReview review = MAPPER.readValue(parser, Strict.class);
+      return parser.nextToken() == null ? review : null;
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /**
+   * An AdmissionReview whose {@code apiVersion} and {@code kind} stay null unless the body sets
+   * them (the model fills them in), so that a review without them is told apart.
+   */
+  private static final class Strict extends AdmissionReview {
+    private static final long serialVersionUID = 1L;
+
+    Strict() {
+      setApiVersion(null);
+      setKind(null);
+    }
+  }
+
+  /**
+   * The slow path, for bodies the fast path refused: read as a JSON tree to say exactly what is
+   * wrong, then bound as before.
+   */
+  private static AdmissionReview diagnose(byte[] body) throws ReviewException {
     JsonNode root;
     try {
       root = TREE_READER.readTree(body);

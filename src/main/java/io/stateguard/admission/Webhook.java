@@ -12,7 +12,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpServer;
-import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
@@ -138,7 +138,10 @@ public final class Webhook implements AutoCloseable {
             .setRegistryName(registryName)
             .setJvmMetricsEnabled(true)
             .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
-            .addLabels(Label.HTTP_ROUTE);
+            // The webhook counts and times its own requests per endpoint; Vert.x's per-request
+            // and per-connection meters would measure the same again on every request.
+            .addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER)
+            .addDisabledMetricsCategory(MetricsDomain.NET_SERVER);
     Vertx vertx =
         Vertx.builder()
             .with(new VertxOptions().setMetricsOptions(metricsOptions))

@@ -6,6 +6,10 @@ import io.micrometer.core.instrument.Timer;
 import io.stateguard.policy.Finding;
 import io.stateguard.policy.Operation;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +46,11 @@ final class WebhookMetrics {
   private final MeterRegistry registry;
   private final Set<String> kinds = ConcurrentHashMap.newKeySet();
 
+  // Meters by their labels: looked up once, then reused, since a registry lookup builds and
+  // compares tag lists on every call, on the request path.
+  private final Map<List<String>, Counter> counters = new ConcurrentHashMap<>();
+  private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+
   WebhookMetrics(MeterRegistry registry) {
     this.registry = registry;
     // Present from the start, so a scrape shows them at zero before anything happens.
@@ -57,23 +66,25 @@ final class WebhookMetrics {
 
   /** One HTTP request to {@code endpoint} answered with {@code status} after {@code elapsed}. */
   void request(String endpoint, int status, long elapsedNanos) {
-    registry
-        .counter("stateguard_http_requests_total", "endpoint", endpoint, "code", code(status))
+    counter("stateguard_http_requests_total", "endpoint", endpoint, "code", code(status))
         .increment();
-    Timer.builder("stateguard_http_request_duration_seconds")
-        .description("Time from the request's arrival to the end of its response")
-        .tag("endpoint", endpoint)
-        .publishPercentileHistogram()
-        .minimumExpectedValue(Duration.ofNanos(100_000))
-        .maximumExpectedValue(Duration.ofSeconds(10))
-        .register(registry)
+    timers
+        .computeIfAbsent(
+            endpoint,
+            e ->
+                Timer.builder("stateguard_http_request_duration_seconds")
+                    .description("Time from the request's arrival to the end of its response")
+                    .tag("endpoint", e)
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofNanos(100_000))
+                    .maximumExpectedValue(Duration.ofSeconds(10))
+                    .register(registry))
         .record(elapsedNanos, TimeUnit.NANOSECONDS);
   }
 
   /** One review answered. */
   void review(Endpoint endpoint, String kind, Operation operation, String decision) {
-    registry
-        .counter(
+    counter(
             "stateguard_admission_reviews_total",
             "endpoint",
             endpoint.id(),
@@ -88,8 +99,7 @@ final class WebhookMetrics {
 
   /** One finding on a request that was {@code decision}. */
   void finding(Finding finding, String decision) {
-    registry
-        .counter(
+    counter(
             "stateguard_admission_findings_total",
             "rule",
             finding.rule(),
@@ -101,7 +111,7 @@ final class WebhookMetrics {
   }
 
   void error(Endpoint endpoint) {
-    registry.counter("stateguard_admission_errors_total", "endpoint", endpoint.id()).increment();
+    counter("stateguard_admission_errors_total", "endpoint", endpoint.id()).increment();
   }
 
   void policyReload(boolean success) {
@@ -113,7 +123,15 @@ final class WebhookMetrics {
   }
 
   private Counter counter(String name, boolean success) {
-    return registry.counter(name, "result", success ? "success" : "failure");
+    return counter(name, "result", success ? "success" : "failure");
+  }
+
+  /** The counter {@code name} with {@code tags} (name, value, ...), registered on first use. */
+  private Counter counter(String name, String... tags) {
+    List<String> key = new ArrayList<>(tags.length + 1);
+    key.add(name);
+    key.addAll(Arrays.asList(tags));
+    return counters.computeIfAbsent(key, k -> registry.counter(name, tags));
   }
 
   /** The kind as a label value: bounded in number and shape. */

@@ -45,9 +45,6 @@ final class Logging {
     // read as server faults; the webhook's own lines say what matters.
     context.getLogger("io.netty").setLevel(Level.WARN);
     context.getLogger("io.vertx").setLevel(Level.WARN);
-    // Vert.x registers an active-requests gauge once per server instance; Micrometer keeps the
-    // first and warns about the others at every start, which says nothing to an operator.
-    context.getLogger("io.micrometer.core.instrument.MeterRegistry").setLevel(Level.ERROR);
   }
 
   /** Writes what is buffered and stops the appenders: the last thing before the process exits. */

@@ -1,5 +1,6 @@
 package io.stateguard.cli;
 
+import io.stateguard.config.LoadedPolicies;
 import io.stateguard.config.PolicyException;
 import io.stateguard.policy.PolicyEngine;
 import io.stateguard.policy.Severity;
@@ -8,6 +9,7 @@ import io.stateguard.policy.rules.Rules;
 import io.stateguard.report.Format;
 import io.stateguard.report.Loaded;
 import io.stateguard.report.ManifestLoader;
+import io.stateguard.report.PatchedManifest;
 import io.stateguard.report.PatchedManifestWriter;
 import io.stateguard.report.Renderer;
 import io.stateguard.report.Report;
@@ -19,8 +21,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -134,6 +139,22 @@ final class ReportCommand implements Callable<Integer> {
   @Option(names = "--debug", description = "Show stack traces of unexpected errors.")
   boolean debug;
 
+  @Option(
+      names = "--audit",
+      description =
+          "Also record each decision as an audit event (CloudEvents JSON), by default to the"
+              + " JSON-lines file stateguard-audit.jsonl.")
+  boolean audit;
+
+  @Option(
+      names = "--audit-set",
+      paramLabel = "KEY=VALUE",
+      description =
+          "An audit setting (implies --audit), as for serve; the audit. prefix may be left out:"
+              + " file=decisions.jsonl, kafka.bootstrap.servers=kafka:9092, stdout=true. Repeatable."
+              + " See docs/audit-events.md.")
+  Map<String, String> auditSettings = new LinkedHashMap<>();
+
   static final class FormatConverter implements CommandLine.ITypeConverter<Format> {
     @Override
     public Format convert(String value) {
@@ -147,7 +168,7 @@ final class ReportCommand implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() throws IOException, PolicyException {
+  public Integer call() throws IOException, PolicyException, InterruptedException {
     List<String> inputs = new ArrayList<>(paths);
     inputs.addAll(files);
     if (inputs.isEmpty()) {
@@ -160,29 +181,37 @@ final class ReportCommand implements Callable<Integer> {
           "--no-mutate makes no patches: it cannot be combined with "
               + (showPatches ? "--show-patches" : "--mutate-output"));
     }
+    LoadedPolicies loadedPolicies = PolicySources.load(policies);
     PolicyEngine engine =
-        new PolicyEngine(PolicySources.load(policies).policySet(), Rules.all(), Mutations.all());
+        new PolicyEngine(loadedPolicies.policySet(), Rules.all(), Mutations.all());
     Loaded loaded = new ManifestLoader(namespace).load(inputs, System.in);
     ReportRunner runner = new ReportRunner(engine, !noMutate);
-    Report report;
+    List<IOException> writeFailures = new ArrayList<>();
+    Consumer<PatchedManifest> patched = null;
     if (mutateOutput != null) {
       PatchedManifestWriter writer = new PatchedManifestWriter(mutateOutput);
-      List<IOException> failures = new ArrayList<>();
-      report =
-          runner.run(
-              loaded,
-              patched -> {
-                try {
-                  writer.write(patched);
-                } catch (IOException e) {
-                  failures.add(e);
-                }
-              });
-      if (!failures.isEmpty()) {
-        throw failures.get(0);
+      patched =
+          manifest -> {
+            try {
+              writer.write(manifest);
+            } catch (IOException e) {
+              writeFailures.add(e);
+            }
+          };
+    }
+    Report report;
+    if (audit || !auditSettings.isEmpty()) {
+      try (ReportAudit trail =
+          ReportAudit.start(
+              spec.commandLine(), auditSettings, loadedPolicies.version(), System.out)) {
+        report = runner.run(loaded, trail.listener(), patched);
+        trail.finish(spec.commandLine().getErr());
       }
     } else {
-      report = runner.run(loaded);
+      report = runner.run(loaded, (admission, verdict, took) -> {}, patched);
+    }
+    if (!writeFailures.isEmpty()) {
+      throw writeFailures.get(0);
     }
     write(report);
     return exitCode(report);

@@ -197,16 +197,23 @@ final class ServeCommand implements Callable<Integer> {
       return Main.EXIT_USAGE;
     }
     CountDownLatch forever = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  webhook.close();
-                  Logging.stop();
-                  // A stop asked for is a clean exit, not death by signal (143).
-                  Runtime.getRuntime().halt(0);
-                },
-                "stateguard-shutdown"));
+    Thread hook =
+        new Thread(
+            () -> {
+              webhook.close();
+              Logging.stop();
+              // A stop asked for is a clean exit, not death by signal (143).
+              Runtime.getRuntime().halt(0);
+            },
+            "stateguard-shutdown");
+    try {
+      Runtime.getRuntime().addShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // SIGTERM arrived while starting: stop at once, as asked.
+      webhook.close();
+      Logging.stop();
+      return 0;
+    }
     forever.await();
     return 0;
   }

@@ -17,6 +17,7 @@ import io.stateguard.policy.Verdict;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -51,15 +52,32 @@ public final class ReportRunner {
     this.mutate = mutate;
   }
 
+  /** Told of each decision as the runner makes it: what a report's audit stream records. */
+  @FunctionalInterface
+  public interface DecisionListener {
+    /**
+     * @param admission the admission of one manifest
+     * @param verdict the decision on it
+     * @param took how long the decision took
+     */
+    void decided(Admission admission, Verdict verdict, Duration took);
+  }
+
   public Report run(Loaded loaded) {
-    return run(loaded, null);
+    return run(loaded, (admission, verdict, took) -> {});
+  }
+
+  /** As {@link #run(Loaded)}, telling {@code listener} of each decision. */
+  public Report run(Loaded loaded, DecisionListener listener) {
+    return run(loaded, listener, null);
   }
 
   /**
-   * Runs the report, and hands {@code patched} each manifest a mutation changed, as it was written
-   * plus what the mutations add (without the API server's defaults); null for none.
+   * As {@link #run(Loaded, DecisionListener)}, and hands {@code patched} each manifest a mutation
+   * changed, as it was written plus what the mutations add (without the API server's defaults);
+   * null for none.
    */
-  public Report run(Loaded loaded, Consumer<PatchedManifest> patched) {
+  public Report run(Loaded loaded, DecisionListener listener, Consumer<PatchedManifest> patched) {
     boolean keepManifests = mutate && patched != null;
     List<HasMetadata> objects = new ArrayList<>();
     for (Manifest m : loaded.manifests()) {
@@ -73,6 +91,7 @@ public final class ReportRunner {
         continue;
       }
       Admission admission = Admission.ofManifest(uid(m), object);
+      long started = System.nanoTime();
       Verdict verdict;
       Mutated mutated;
       if (mutate) {
@@ -83,6 +102,7 @@ public final class ReportRunner {
         verdict = engine.evaluate(admission, view);
         mutated = Mutated.none(object);
       }
+      listener.decided(admission, verdict, Duration.ofNanos(System.nanoTime() - started));
       Admission validated = mutated.changed() ? admission.withObject(mutated.object()) : admission;
       List<String> checked = engine.rulesFor(validated, view).stream().map(RuleInfo::id).toList();
       results.add(

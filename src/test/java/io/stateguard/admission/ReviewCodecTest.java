@@ -118,6 +118,16 @@ class ReviewCodecTest {
   }
 
   @Test
+  void rejectsAReviewThatNamesNoApiVersion() {
+    ObjectNode review = ApiServerFixtures.tree("statefulset-create.json");
+    review.remove("apiVersion");
+
+    assertThatThrownBy(() -> ReviewCodec.decode(ApiServerFixtures.bytes(review)))
+        .isInstanceOf(ReviewException.class)
+        .hasMessageStartingWith("apiVersion is missing");
+  }
+
+  @Test
   void rejectsAnEmptyBody() {
     assertThatThrownBy(() -> ReviewCodec.decode(new byte[0]))
         .isInstanceOf(ReviewException.class)

@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -102,6 +103,23 @@ class ReportCommandMutationTest {
         .as("an API default the manifest does not say")
         .isTrue();
     assertThat(written.at("/spec/template/spec/affinity/podAntiAffinity").isObject()).isTrue();
+  }
+
+  @Test
+  void auditEventsOfAReportCarryThePatch(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("decisions.jsonl");
+
+    run("report", BROKEN, "--color", "never", "--audit-set", "file=" + file);
+
+    List<String> lines = Files.readAllLines(file);
+    assertThat(lines).as("one event per evaluated object; stderr: %s", err).hasSize(2);
+    JsonNode set = new ObjectMapper().readTree(lines.get(0));
+    assertThat(set.at("/data/patch").findValuesAsText("path"))
+        .contains("/spec/template/spec/affinity");
+    JsonNode pdb = new ObjectMapper().readTree(lines.get(1));
+    assertThat(pdb.at("/data/patch").isNull() || pdb.at("/data/patch").isMissingNode())
+        .as("a PDB is not mutated: %s", pdb.at("/data"))
+        .isTrue();
   }
 
   @Test

@@ -89,7 +89,8 @@ class ReportRunnerMutationTest {
   void handsOverTheManifestAsWrittenPlusWhatTheMutationsAdd() throws Exception {
     // When the report also asks for the patched manifests
     List<PatchedManifest> patched = new ArrayList<>();
-    Report report = new ReportRunner(engine).run(manifests(), patched::add);
+    Report report =
+        new ReportRunner(engine).run(manifests(), (admission, verdict, took) -> {}, patched::add);
 
     // Then it gets the changed set only, without the API server's defaults but with the mutations
     assertThat(patched).hasSize(1);
@@ -117,7 +118,8 @@ class ReportRunnerMutationTest {
   void handsOverNothingWhenMutationIsOff() {
     List<PatchedManifest> patched = new ArrayList<>();
 
-    new ReportRunner(engine, false).run(manifests(), patched::add);
+    new ReportRunner(engine, false)
+        .run(manifests(), (admission, verdict, took) -> {}, patched::add);
 
     assertThat(patched).isEmpty();
   }

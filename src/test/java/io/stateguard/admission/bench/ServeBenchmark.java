@@ -1,0 +1,501 @@
+package io.stateguard.admission.bench;
+
+import io.stateguard.certs.CertificateFiles;
+import io.stateguard.certs.SubjectNames;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.PemTrustOptions;
+import io.vertx.core.net.SocketAddress;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Load test of {@code stateguard serve} against a no-op TLS endpoint, both measured in the same run
+ * on the same machine (see docs/benchmarks.md). Each server runs in its own JVM; this JVM is the
+ * load generator (a Vert.x HTTP client, TLS with keep-alive, verifying the certificate).
+ *
+ * <p>For each target: a warm-up at the fixed rate; then the fixed rate, with each request's latency
+ * counted from when it was due, not from when it was sent (so a stall in the server or the
+ * generator shows as latency instead of hiding as fewer requests); then a closed loop of {@code
+ * concurrency} requests in flight for the highest throughput. Also: the webhook's time from process
+ * start to ready, and the resident memory of both servers at idle and under load.
+ *
+ * <p>Usage (see .ci/bench-serve): {@code ServeBenchmark [rate=1000] [seconds=20] [warmup=10]
+ * [concurrency=16]}
+ */
+public final class ServeBenchmark {
+
+  private static final Path WORK = Path.of("target", "bench-serve");
+  private static final Path FIXTURE =
+      Path.of("src/test/resources/ApiServerFixtures/statefulset-create.json");
+
+  private ServeBenchmark() {}
+
+  /** What one target measured. */
+  record Result(
+      String name,
+      int rate,
+      Histogram latency,
+      long rateErrors,
+      double throughput,
+      long throughputErrors,
+      long rssIdleKib,
+      long rssLoadKib,
+      double serverCpuMicrosPerRequest,
+      double generatorCpuMicrosPerRequest) {}
+
+  public static void main(String[] args) throws Exception {
+    int rate = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
+    int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
+    int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 10;
+    int concurrency = args.length > 3 ? Integer.parseInt(args[3]) : 16;
+    Files.createDirectories(WORK);
+    Path certs = WORK.resolve("certs");
+    CertificateFiles.readOrGenerate(
+        certs,
+        SubjectNames.localhost(),
+        Duration.ofDays(30),
+        Duration.ofDays(1),
+        Clock.systemUTC());
+    byte[] body = Files.readAllBytes(FIXTURE);
+    Vertx vertx = Vertx.vertx();
+    List<Process> processes = new ArrayList<>();
+    try {
+      int servePort = freePort();
+      long started = System.nanoTime();
+      List<String> serveArgs = new ArrayList<>(jvmOptions("BENCH_SERVE_JAVA_OPTS"));
+      serveArgs.addAll(
+          List.of(
+              "-jar",
+              Path.of("target", "stateguard.jar").toString(),
+              "serve",
+              "--host",
+              "127.0.0.1",
+              "--port",
+              Integer.toString(servePort),
+              "--tls-cert",
+              certs.resolve("tls.crt").toString(),
+              "--tls-key",
+              certs.resolve("tls.key").toString(),
+              "--policies",
+              "policies"));
+      Process serve = start(processes, "serve", serveArgs);
+      HttpClient client = client(vertx, certs.resolve("ca.crt"), concurrency * 2);
+      awaitReady(client, servePort, serve);
+      double readyMillis = (System.nanoTime() - started) / 1e6;
+      byte[] answer = answer(client, servePort, body);
+      Path response = WORK.resolve("response.json");
+      Files.write(response, answer);
+
+      int noopPort = freePort();
+      Process noop =
+          start(
+              processes,
+              "noop",
+              List.of(
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  NoopServer.class.getName(),
+                  Integer.toString(noopPort),
+                  certs.resolve("tls.crt").toString(),
+                  certs.resolve("tls.key").toString(),
+                  response.toString(),
+                  Integer.toString(Runtime.getRuntime().availableProcessors())));
+      awaitReady(client, noopPort, noop);
+      byte[] noopAnswer = answer(client, noopPort, body);
+
+      List<Result> results = new ArrayList<>();
+      results.add(
+          measure(
+              "no-op TLS endpoint",
+              client,
+              noopPort,
+              noop,
+              body,
+              rate,
+              seconds,
+              warmup,
+              concurrency));
+      results.add(
+          measure(
+              "stateguard serve",
+              client,
+              servePort,
+              serve,
+              body,
+              rate,
+              seconds,
+              warmup,
+              concurrency));
+      String report =
+          report(
+              results,
+              readyMillis,
+              body.length,
+              answer.length,
+              noopAnswer.length,
+              rate,
+              seconds,
+              concurrency);
+      System.out.println(report);
+      Files.writeString(WORK.resolve("results.md"), report);
+    } finally {
+      for (Process p : processes) {
+        p.destroy();
+        p.waitFor(30, TimeUnit.SECONDS);
+      }
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private static Result measure(
+      String name,
+      HttpClient client,
+      int port,
+      Process process,
+      byte[] body,
+      int rate,
+      int seconds,
+      int warmup,
+      int concurrency)
+      throws Exception {
+    System.err.printf("%s: warm-up %d s at %d/s%n", name, warmup, rate);
+    fixedRate(client, port, body, rate, warmup);
+    Thread.sleep(1000);
+    long rssIdle = rssKib(process);
+    System.err.printf("%s: %d s at %d/s%n", name, seconds, rate);
+    RateRun run = fixedRate(client, port, body, rate, seconds);
+    System.err.printf("%s: %d s closed loop, %d in flight%n", name, seconds, concurrency);
+    AtomicLong rssLoad = new AtomicLong();
+    long serverCpu = cpuNanos(process.pid());
+    long generatorCpu = cpuNanos(ProcessHandle.current().pid());
+    ClosedRun closed = closedLoop(client, port, body, concurrency, seconds, process, rssLoad);
+    double serverPerRequest = (cpuNanos(process.pid()) - serverCpu) / 1e3 / closed.completed;
+    double generatorPerRequest =
+        (cpuNanos(ProcessHandle.current().pid()) - generatorCpu) / 1e3 / closed.completed;
+    return new Result(
+        name,
+        rate,
+        run.latency,
+        run.errors.get(),
+        closed.completed / (double) seconds,
+        closed.errors,
+        rssIdle,
+        rssLoad.get(),
+        serverPerRequest,
+        generatorPerRequest);
+  }
+
+  record RateRun(Histogram latency, AtomicLong errors) {}
+
+  /** Requests at a fixed rate; latency from each request's due time to its complete answer. */
+  private static RateRun fixedRate(HttpClient client, int port, byte[] body, int rate, int seconds)
+      throws Exception {
+    Histogram latency = new ConcurrentHistogram(TimeUnit.SECONDS.toNanos(60), 3);
+    AtomicLong errors = new AtomicLong();
+    AtomicLong done = new AtomicLong();
+    long total = (long) rate * seconds;
+    long interval = TimeUnit.SECONDS.toNanos(1) / rate;
+    long start = System.nanoTime();
+    Buffer payload = Buffer.buffer(body);
+    for (long i = 0; i < total; i++) {
+      long due = start + i * interval;
+      long wait = due - System.nanoTime();
+      if (wait > 0) {
+        LockSupport.parkNanos(wait);
+      }
+      send(client, port, payload)
+          .onComplete(
+              ar -> {
+                if (ar.succeeded() && ar.result() == 200) {
+                  latency.recordValue(System.nanoTime() - due);
+                } else {
+                  errors.incrementAndGet();
+                }
+                done.incrementAndGet();
+              });
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (done.get() < total && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    errors.addAndGet(total - done.get());
+    return new RateRun(latency, errors);
+  }
+
+  record ClosedRun(long completed, long errors) {}
+
+  /** {@code concurrency} requests in flight for {@code seconds}: the highest throughput. */
+  private static ClosedRun closedLoop(
+      HttpClient client,
+      int port,
+      byte[] body,
+      int concurrency,
+      int seconds,
+      Process process,
+      AtomicLong rss)
+      throws Exception {
+    AtomicLong completed = new AtomicLong();
+    AtomicLong errors = new AtomicLong();
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    Buffer payload = Buffer.buffer(body);
+    AtomicLong inFlight = new AtomicLong(concurrency);
+    for (int i = 0; i < concurrency; i++) {
+      loop(client, port, payload, end, completed, errors, inFlight);
+    }
+    while (System.nanoTime() < end) {
+      Thread.sleep(500);
+      rss.accumulateAndGet(rssKib(process), Math::max);
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    return new ClosedRun(completed.get(), errors.get());
+  }
+
+  private static void loop(
+      HttpClient client,
+      int port,
+      Buffer payload,
+      long end,
+      AtomicLong completed,
+      AtomicLong errors,
+      AtomicLong inFlight) {
+    send(client, port, payload)
+        .onComplete(
+            ar -> {
+              if (System.nanoTime() >= end) {
+                inFlight.decrementAndGet();
+                return;
+              }
+              if (ar.succeeded() && ar.result() == 200) {
+                completed.incrementAndGet();
+              } else {
+                errors.incrementAndGet();
+              }
+              loop(client, port, payload, end, completed, errors, inFlight);
+            });
+  }
+
+  private static Future<Integer> send(HttpClient client, int port, Buffer payload) {
+    return client
+        .request(options(port, HttpMethod.POST, "/validate?timeout=10s"))
+        .compose(
+            req ->
+                req.putHeader("content-type", "application/json")
+                    .send(payload)
+                    .compose(resp -> resp.body().map(b -> resp.statusCode())));
+  }
+
+  private static HttpClient client(Vertx vertx, Path ca, int connections) {
+    return vertx
+        .httpClientBuilder()
+        .with(
+            new HttpClientOptions()
+                .setSsl(true)
+                .setVerifyHost(true)
+                .setKeepAlive(true)
+                .setTrustOptions(new PemTrustOptions().addCertPath(ca.toString())))
+        .with(new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(-1))
+        .build();
+  }
+
+  private static RequestOptions options(int port, HttpMethod method, String path) {
+    return new RequestOptions()
+        .setMethod(method)
+        .setServer(SocketAddress.inetSocketAddress(port, "127.0.0.1"))
+        .setHost("localhost")
+        .setPort(port)
+        .setURI(path)
+        .setTimeout(30_000);
+  }
+
+  private static byte[] answer(HttpClient client, int port, byte[] body) throws Exception {
+    return client
+        .request(options(port, HttpMethod.POST, "/validate"))
+        .compose(
+            req ->
+                req.putHeader("content-type", "application/json")
+                    .send(Buffer.buffer(body))
+                    .compose(resp -> resp.body()))
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(30, TimeUnit.SECONDS)
+        .getBytes();
+  }
+
+  private static void awaitReady(HttpClient client, int port, Process process) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("the server exited with " + process.exitValue());
+      }
+      try {
+        int status =
+            client
+                .request(options(port, HttpMethod.GET, "/readyz"))
+                .compose(req -> req.send().compose(r -> r.body().map(b -> r.statusCode())))
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(5, TimeUnit.SECONDS);
+        // The no-op answers every path; the webhook answers 200 once ready.
+        if (status == 200) {
+          return;
+        }
+      } catch (Exception e) {
+        // not listening yet
+      }
+      Thread.sleep(10);
+    }
+    throw new IllegalStateException("not ready within 120 s");
+  }
+
+  private static Process start(List<Process> processes, String name, List<String> args)
+      throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(args);
+    Process p =
+        new ProcessBuilder(command)
+            .redirectOutput(WORK.resolve(name + ".out").toFile())
+            .redirectError(WORK.resolve(name + ".log").toFile())
+            .start();
+    processes.add(p);
+    return p;
+  }
+
+  /** Extra JVM options for a server, from an environment variable (profiling, GC settings). */
+  private static List<String> jvmOptions(String variable) {
+    String value = System.getenv(variable);
+    return value == null || value.isBlank() ? List.of() : List.of(value.trim().split("\\s+"));
+  }
+
+  /** CPU time (user and system) a process has used, from /proc (Linux); 0 where unknown. */
+  private static long cpuNanos(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+      return ticks * 10_000_000L; // USER_HZ is 100 on Linux
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
+  }
+
+  /** The resident set size of a process, from /proc (Linux), in KiB; 0 where unknown. */
+  private static long rssKib(Process process) {
+    try {
+      for (String line :
+          Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", ""));
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      // not Linux, or the process is gone
+    }
+    return 0;
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static String report(
+      List<Result> results,
+      double readyMillis,
+      int requestBytes,
+      int answerBytes,
+      int noopBytes,
+      int rate,
+      int seconds,
+      int concurrency) {
+    Result noop = results.get(0);
+    Result serve = results.get(1);
+    StringBuilder out = new StringBuilder();
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "Run %s on %d cores, Java %s; request %d B, answers %d B (serve) and %d B (no-op).%n%n",
+            LocalDate.now(),
+            Runtime.getRuntime().availableProcessors(),
+            System.getProperty("java.version"),
+            requestBytes,
+            answerBytes,
+            noopBytes));
+    out.append(
+        "| target | p50 | p99 | p99.9 | max | errors | throughput (closed loop, "
+            + concurrency
+            + " in flight) | server CPU per request | generator CPU per request | RSS idle |"
+            + " RSS under load |\n");
+    out.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+    for (Result r : results) {
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "| %s at %d/s for %d s | %s | %s | %s | %s | %d | %.0f/s | %.0f µs | %.0f µs | %d MiB |"
+                  + " %d MiB |%n",
+              r.name(),
+              r.rate(),
+              seconds,
+              ms(r.latency().getValueAtPercentile(50)),
+              ms(r.latency().getValueAtPercentile(99)),
+              ms(r.latency().getValueAtPercentile(99.9)),
+              ms(r.latency().getMaxValue()),
+              r.rateErrors() + r.throughputErrors(),
+              r.throughput(),
+              r.serverCpuMicrosPerRequest(),
+              r.generatorCpuMicrosPerRequest(),
+              r.rssIdleKib() / 1024,
+              r.rssLoadKib() / 1024));
+    }
+    double throughputRatio = serve.throughput() / noop.throughput();
+    double p99Ratio =
+        serve.latency().getValueAtPercentile(99) / (double) noop.latency().getValueAtPercentile(99);
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "%nThroughput: serve / no-op = %.2f (target >= 0.80): %s%n",
+            throughputRatio,
+            throughputRatio >= 0.8 ? "met" : "NOT met"));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "p99 at %d/s: serve / no-op = %.2f (target <= 1.25): %s%n",
+            rate,
+            p99Ratio,
+            p99Ratio <= 1.25 ? "met" : "NOT met"));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "Start to ready (process start to /readyz 200, JVM start included): %.0f ms%n",
+            readyMillis));
+    return out.toString();
+  }
+
+  private static String ms(long nanos) {
+    return String.format(Locale.ROOT, "%.2f ms", nanos / 1e6);
+  }
+}
