@@ -64,9 +64,10 @@ public final class PolicyEngine {
    * What the mutations the governing policy turns on change in the admitted StatefulSet: the
    * mutated copy and the RFC 6902 patch to it, with the {@value Mutation#MUTATED_ANNOTATION}
    * annotation listing them. The admitted object itself is not changed. Nothing changes for other
-   * kinds and operations, for a set no policy governs or that is being deleted, for an exempt
-   * request (see {@link Policy.Exemptions}; break-glass lifts enforcement only), for mutations the
-   * set names in its {@value Mutation#EXPLICIT_ANNOTATION} annotation, and on UPDATE for mutations
+   * kinds, operations and subresources ({@code status}: the API server keeps the spec of a status
+   * update as stored), for a set no policy governs or that is being deleted, for an exempt request
+   * (see {@link Policy.Exemptions}; break-glass lifts enforcement only), for mutations the set
+   * names in its {@value Mutation#EXPLICIT_ANNOTATION} annotation, and on UPDATE for mutations
    * whose policy does not set {@value MutationInfo#ON_UPDATE}.
    */
   public Mutated mutate(Admission admission, ClusterView view) {
@@ -74,6 +75,7 @@ public final class PolicyEngine {
     Operation op = admission.operation();
     if (mutations.isEmpty()
         || (op != Operation.CREATE && op != Operation.UPDATE)
+        || !admission.subResource().isEmpty()
         || !(subject instanceof StatefulSet set)
         || set.getMetadata() == null
         || set.getMetadata().getDeletionTimestamp() != null) {

@@ -203,6 +203,48 @@ class MutationEngineTest {
   }
 
   @Test
+  void neverMutatesAStatusUpdate() {
+    // Given a policy that mutates on UPDATE
+    Policy policy =
+        new Policy(
+            "p",
+            "test",
+            0,
+            Policy.Match.ALL,
+            List.of(),
+            Optional.empty(),
+            Map.of(),
+            Map.of(
+                "min-ready",
+                new Policy.MutationSetting(Optional.of(true), Map.of("onUpdate", true))),
+            Policy.Exemptions.NONE);
+    PolicyEngine engine = engine(policy);
+    StatefulSet set = set();
+    Admission status =
+        new Admission(
+            "uid",
+            Operation.UPDATE,
+            "StatefulSet",
+            "status",
+            "data",
+            "zk",
+            Optional.of(set),
+            Optional.of(set()),
+            Optional.empty(),
+            UserInfo.NONE,
+            false);
+
+    // When the status subresource is updated, and when the set itself is
+    Mutated onStatus = engine.mutate(status, ClusterView.empty());
+    Mutated onSet =
+        engine.mutate(admission(Operation.UPDATE, set, UserInfo.NONE), ClusterView.empty());
+
+    // Then only the update of the set is mutated
+    assertThat(onStatus.changed()).isFalse();
+    assertThat(onSet.applied()).containsExactly("min-ready");
+  }
+
+  @Test
   void anEngineWithoutMutationsOnlyValidates() {
     // Given the engine validation alone has always used
     PolicyEngine engine =
