@@ -12,6 +12,7 @@ import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 
@@ -57,7 +58,10 @@ final class ReportAudit implements AutoCloseable {
   /** The listener that records each decision of the run. */
   ReportRunner.DecisionListener listener() {
     return (admission, verdict, took) ->
-        log.record(events.decision(Origin.REPORT, admission, verdict, policyVersion, took));
+        log.record(
+            events
+                .decision(Origin.REPORT, admission, verdict, policyVersion, took)
+                .withPatch(Optional.of(verdict.patch().json())));
   }
 
   /**

@@ -4,10 +4,14 @@ import io.stateguard.config.LoadedPolicies;
 import io.stateguard.config.PolicyException;
 import io.stateguard.policy.PolicyEngine;
 import io.stateguard.policy.Severity;
+import io.stateguard.policy.mutations.Mutations;
 import io.stateguard.policy.rules.Rules;
 import io.stateguard.report.Format;
 import io.stateguard.report.Loaded;
 import io.stateguard.report.ManifestLoader;
+import io.stateguard.report.PatchedManifest;
+import io.stateguard.report.PatchedManifestWriter;
+import io.stateguard.report.Renderer;
 import io.stateguard.report.Report;
 import io.stateguard.report.ReportRunner;
 import java.io.IOException;
@@ -21,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -109,6 +114,28 @@ final class ReportCommand implements Callable<Integer> {
       description = "auto (on a terminal only), always or never. Default: ${DEFAULT-VALUE}.")
   Color color;
 
+  @Option(
+      names = "--no-mutate",
+      description =
+          "Validate each manifest as written. Default: mutate it first, as the cluster's mutating"
+              + " webhook would, and validate the result.")
+  boolean noMutate;
+
+  @Option(
+      names = "--show-patches",
+      description =
+          "In the table, list the JSON Patch operations the mutations make to each object (the"
+              + " json format always has them).")
+  boolean showPatches;
+
+  @Option(
+      names = "--mutate-output",
+      paramLabel = "DIR",
+      description =
+          "Write each manifest a mutation changes, with the changes, to"
+              + " DIR/<namespace>/<kind>-<name>.yaml.")
+  Path mutateOutput;
+
   @Option(names = "--debug", description = "Show stack traces of unexpected errors.")
   boolean debug;
 
@@ -148,19 +175,43 @@ final class ReportCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "no manifests given: name files or directories, or -f - for stdin");
     }
+    if (noMutate && (showPatches || mutateOutput != null)) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "--no-mutate makes no patches: it cannot be combined with "
+              + (showPatches ? "--show-patches" : "--mutate-output"));
+    }
     LoadedPolicies loadedPolicies = PolicySources.load(policies);
-    PolicyEngine engine = new PolicyEngine(loadedPolicies.policySet(), Rules.all());
+    PolicyEngine engine =
+        new PolicyEngine(loadedPolicies.policySet(), Rules.all(), Mutations.all());
     Loaded loaded = new ManifestLoader(namespace).load(inputs, System.in);
+    ReportRunner runner = new ReportRunner(engine, !noMutate);
+    List<IOException> writeFailures = new ArrayList<>();
+    Consumer<PatchedManifest> patched = null;
+    if (mutateOutput != null) {
+      PatchedManifestWriter writer = new PatchedManifestWriter(mutateOutput);
+      patched =
+          manifest -> {
+            try {
+              writer.write(manifest);
+            } catch (IOException e) {
+              writeFailures.add(e);
+            }
+          };
+    }
     Report report;
     if (audit || !auditSettings.isEmpty()) {
       try (ReportAudit trail =
           ReportAudit.start(
               spec.commandLine(), auditSettings, loadedPolicies.version(), System.out)) {
-        report = new ReportRunner(engine).run(loaded, trail.listener());
+        report = runner.run(loaded, trail.listener(), patched);
         trail.finish(spec.commandLine().getErr());
       }
     } else {
-      report = new ReportRunner(engine).run(loaded);
+      report = runner.run(loaded, (admission, verdict, took) -> {}, patched);
+    }
+    if (!writeFailures.isEmpty()) {
+      throw writeFailures.get(0);
     }
     write(report);
     return exitCode(report);
@@ -173,12 +224,14 @@ final class ReportCommand implements Callable<Integer> {
         Files.createDirectories(parent);
       }
       try (Writer w = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
-        format.renderer().render(report, w, color == Color.always);
+        format
+            .renderer()
+            .render(report, w, new Renderer.Options(color == Color.always, showPatches));
       }
       return;
     }
     PrintWriter out = spec.commandLine().getOut();
-    format.renderer().render(report, out, useColor());
+    format.renderer().render(report, out, new Renderer.Options(useColor(), showPatches));
     out.flush();
   }
 
