@@ -8,9 +8,12 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.stateguard.config.LoadedPolicies;
 import io.stateguard.config.PolicyException;
 import io.stateguard.config.PolicyLoader;
+import io.stateguard.policy.Mutation;
+import io.stateguard.policy.MutationInfo;
 import io.stateguard.policy.Policy;
 import io.stateguard.policy.Rule;
 import io.stateguard.policy.RuleInfo;
+import io.stateguard.policy.mutations.Mutations;
 import io.stateguard.policy.rules.Rules;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -81,7 +84,7 @@ class ChartPoliciesIT {
   @MethodSource("valueSets")
   void servesLoadsThePoliciesFolderTheConfigMapBecomes(Chart.ValueSet set, @TempDir Path mounted)
       throws IOException {
-    // Given the ConfigMap's files, as the kubelet mounts them
+    // Given the ConfigMap's files, as the kubelet mounts them (serve loads rules and mutations)
     Map<String, String> data = Chart.render(set).one(ConfigMap.class).getData();
     for (Map.Entry<String, String> file : data.entrySet()) {
       Files.writeString(mounted.resolve(file.getKey()), file.getValue());
@@ -90,7 +93,7 @@ class ChartPoliciesIT {
     // When
     LoadedPolicies loaded;
     try {
-      loaded = PolicyLoader.load(mounted, ruleInfos());
+      loaded = PolicyLoader.load(mounted, ruleInfos(), mutationInfos());
     } catch (PolicyException e) {
       throw new AssertionError("the policies of " + set + " do not load: " + e.problems(), e);
     }
@@ -114,6 +117,10 @@ class ChartPoliciesIT {
     assertThat(fieldNames(rules)).containsExactlyInAnyOrderElementsOf(ids);
     rules.forEach(mode -> assertThat(mode.asText()).isEqualTo("audit"));
     assertThat(policy.name()).isEqualTo("rollout");
+  }
+
+  private static List<MutationInfo> mutationInfos() {
+    return Mutations.all().stream().map(Mutation::info).toList();
   }
 
   private static List<RuleInfo> ruleInfos() {

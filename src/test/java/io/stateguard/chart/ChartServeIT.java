@@ -191,7 +191,10 @@ class ChartServeIT {
   }
 
   private JsonNode review(String path) throws Exception {
-    byte[] body = Files.readAllBytes(DENIED);
+    return review(path, Files.readAllBytes(DENIED));
+  }
+
+  private JsonNode review(String path, byte[] body) throws Exception {
     String answer =
         client
             .request(request(HttpMethod.POST, path))
