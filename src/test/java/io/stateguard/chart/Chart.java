@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.InstallCommand;
 import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
 import java.io.IOException;
@@ -103,6 +104,22 @@ final class Chart {
       command = command.withValuesFile(valuesFile.toAbsolutePath());
     }
     return command.call();
+  }
+
+  /** What {@code helm install} prints after installing with the set's values (NOTES.txt). */
+  static String notes(ValueSet set) {
+    InstallCommand command =
+        new Helm(DIR)
+            .install()
+            .withName(RELEASE)
+            .withNamespace(NAMESPACE)
+            .withKubeVersion(KUBE_VERSION)
+            .clientOnly()
+            .dryRun();
+    if (set.file() != null) {
+      command = command.withValuesFile(set.file().toAbsolutePath());
+    }
+    return command.call().getOutput();
   }
 
   /** The set rendered and read; each set is rendered once per test run. */

@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.marcnuri.helm.LintResult;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,6 +44,32 @@ class ChartLintIT {
     assertThat(result.getMessages())
         .as("lint findings above INFO with %s", set)
         .allSatisfy(m -> assertThat(m).startsWith("[INFO]"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("valueSets")
+  void notesSayWhatWasInstalledHowToCheckItAndHowToRemoveIt(Chart.ValueSet set) {
+    // Given
+    Rendered rendered = Chart.render(set);
+    String deployment = rendered.one(Deployment.class).getMetadata().getName();
+    Map<String, String> labels =
+        rendered.one(ValidatingWebhookConfiguration.class).getMetadata().getLabels();
+
+    // When
+    String notes = Chart.notes(set);
+
+    // Then
+    assertThat(notes)
+        .contains("Deployment/" + deployment)
+        .contains("kubectl -n " + Chart.NAMESPACE + " rollout status deployment/" + deployment)
+        .contains("Turn enforcement on")
+        .contains(
+            "kubectl delete validatingwebhookconfiguration,mutatingwebhookconfiguration -l"
+                + " app.kubernetes.io/instance="
+                + labels.get("app.kubernetes.io/instance")
+                + ",app.kubernetes.io/name="
+                + labels.get("app.kubernetes.io/name"))
+        .contains("helm uninstall " + Chart.RELEASE + " -n " + Chart.NAMESPACE);
   }
 
   @Test
