@@ -118,8 +118,13 @@ public final class Webhook implements AutoCloseable {
     }
     long started = System.nanoTime();
     LivePolicies policies;
+    String policyFiles;
     try {
+      // Taken before loading: a change made while loading is then seen as a change.
+      policyFiles = watchable(policySource) ? Fingerprint.of(List.of(policySource)) : null;
       policies = LivePolicies.load(policySource, rules);
+    } catch (IOException e) {
+      throw new StartException("cannot read the policies in " + policySource + ": " + e, e);
     } catch (PolicyException e) {
       throw new StartException(
           "the policies in "
@@ -148,7 +153,7 @@ public final class Webhook implements AutoCloseable {
             .withMetrics(new MicrometerMetricsFactory(registry))
             .build();
     try {
-      return start(config, policies, view, clock, vertx, registry, started);
+      return start(config, policies, policyFiles, view, clock, vertx, registry, started);
     } catch (StartException | RuntimeException e) {
       closeQuietly(vertx);
       throw e;
@@ -158,6 +163,7 @@ public final class Webhook implements AutoCloseable {
   private static Webhook start(
       ServeConfig config,
       LivePolicies policies,
+      String policyFiles,
       ClusterView view,
       Clock clock,
       Vertx vertx,
@@ -170,14 +176,17 @@ public final class Webhook implements AutoCloseable {
     CertificateWatcher certificates;
     PolicyWatcher policyWatcher;
     try {
+      String certFiles = Fingerprint.of(List.of(certFile, keyFile));
       ServingCertificate certificate = ServingCertificate.read(certFile, keyFile, vertx, clock);
-      certificates = new CertificateWatcher(certFile, keyFile, certificate, vertx, clock, metrics);
-      policyWatcher = watchable(policies.source()) ? new PolicyWatcher(policies, metrics) : null;
+      certificates =
+          new CertificateWatcher(certFile, keyFile, certificate, certFiles, vertx, clock, metrics);
     } catch (IOException e) {
       throw new StartException(e.getMessage(), e);
     }
+    policyWatcher = policyFiles == null ? null : new PolicyWatcher(policies, policyFiles, metrics);
     Readiness readiness = new Readiness();
-    readiness.add("certificates", () -> Optional.empty());
+    // Both were loaded before the server listens; a certificate can still expire while it runs.
+    readiness.add("certificates", () -> certificates.current().expired(clock.instant()));
     readiness.add("policies", () -> Optional.empty());
 
     WorkerExecutor evaluation =
