@@ -153,6 +153,18 @@ class WebhookIT {
   }
 
   @Test
+  void servesTls12ToAClientThatOffersNothingNewer() throws Exception {
+    try (HttpsClient tls12 =
+        new HttpsClient(webhook.port(), TestTls.SAN_HOST, TestTls.ca(), true, Set.of("TLSv1.2"))) {
+      HttpsClient.Reply reply =
+          tls12.review("/validate", ApiServerFixtures.body("statefulset-create.json"));
+
+      assertThat(reply.status()).isEqualTo(200);
+      assertThat(reply.protocol()).isEqualTo("TLSv1.2");
+    }
+  }
+
+  @Test
   void refusesAClientThatExpectsAnotherHostName() throws Exception {
     try (HttpsClient other =
         new HttpsClient(webhook.port(), "elsewhere.example", TestTls.ca(), true)) {
