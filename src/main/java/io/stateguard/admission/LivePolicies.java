@@ -3,10 +3,12 @@ package io.stateguard.admission;
 import io.stateguard.config.LoadedPolicies;
 import io.stateguard.config.PolicyException;
 import io.stateguard.config.PolicyLoader;
+import io.stateguard.policy.Mutation;
 import io.stateguard.policy.PolicyEngine;
 import io.stateguard.policy.PolicySet;
 import io.stateguard.policy.Rule;
 import io.stateguard.policy.RuleInfo;
+import io.stateguard.policy.mutations.Mutations;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -90,8 +92,11 @@ public final class LivePolicies {
 
   private static Snapshot read(Path source, List<Rule> rules) throws PolicyException {
     List<RuleInfo> infos = rules.stream().map(Rule::info).toList();
-    LoadedPolicies loaded = PolicyLoader.load(source, infos);
-    PolicyEngine engine = new PolicyEngine(new PolicySet(loaded.policies()), rules);
+    // Policies may configure mutations as well as rules: the same files load here as in a report.
+    List<Mutation> mutations = Mutations.all();
+    LoadedPolicies loaded =
+        PolicyLoader.load(source, infos, mutations.stream().map(Mutation::info).toList());
+    PolicyEngine engine = new PolicyEngine(new PolicySet(loaded.policies()), rules, mutations);
     return new Snapshot(engine, loaded.version(), Instant.now());
   }
 }

@@ -3,8 +3,11 @@ package io.stateguard.cli;
 import io.stateguard.config.LoadedPolicies;
 import io.stateguard.config.PolicyException;
 import io.stateguard.config.PolicyLoader;
+import io.stateguard.policy.Mutation;
+import io.stateguard.policy.MutationInfo;
 import io.stateguard.policy.Rule;
 import io.stateguard.policy.RuleInfo;
+import io.stateguard.policy.mutations.Mutations;
 import io.stateguard.policy.rules.Rules;
 import java.io.IOException;
 import java.net.URI;
@@ -28,7 +31,8 @@ final class PolicySources {
   /** The policies in {@code folder}, or the shipped ones when it is null. */
   static LoadedPolicies load(Path folder) throws IOException, PolicyException {
     List<RuleInfo> rules = Rules.all().stream().map(Rule::info).toList();
-    return PolicyLoader.load(folder != null ? folder : bundled(), rules);
+    List<MutationInfo> mutations = Mutations.all().stream().map(Mutation::info).toList();
+    return PolicyLoader.load(folder != null ? folder : bundled(), rules, mutations);
   }
 
   /** The bundled policies folder, inside the jar or on the class path of a build. */

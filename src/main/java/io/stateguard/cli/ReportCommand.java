@@ -1,12 +1,17 @@
 package io.stateguard.cli;
 
+import io.stateguard.config.LoadedPolicies;
 import io.stateguard.config.PolicyException;
 import io.stateguard.policy.PolicyEngine;
 import io.stateguard.policy.Severity;
+import io.stateguard.policy.mutations.Mutations;
 import io.stateguard.policy.rules.Rules;
 import io.stateguard.report.Format;
 import io.stateguard.report.Loaded;
 import io.stateguard.report.ManifestLoader;
+import io.stateguard.report.PatchedManifest;
+import io.stateguard.report.PatchedManifestWriter;
+import io.stateguard.report.Renderer;
 import io.stateguard.report.Report;
 import io.stateguard.report.ReportRunner;
 import java.io.IOException;
@@ -16,8 +21,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -106,8 +114,46 @@ final class ReportCommand implements Callable<Integer> {
       description = "auto (on a terminal only), always or never. Default: ${DEFAULT-VALUE}.")
   Color color;
 
+  @Option(
+      names = "--no-mutate",
+      description =
+          "Validate each manifest as written. Default: mutate it first, as the cluster's mutating"
+              + " webhook would, and validate the result.")
+  boolean noMutate;
+
+  @Option(
+      names = "--show-patches",
+      description =
+          "In the table, list the JSON Patch operations the mutations make to each object (the"
+              + " json format always has them).")
+  boolean showPatches;
+
+  @Option(
+      names = "--mutate-output",
+      paramLabel = "DIR",
+      description =
+          "Write each manifest a mutation changes, with the changes, to"
+              + " DIR/<namespace>/<kind>-<name>.yaml.")
+  Path mutateOutput;
+
   @Option(names = "--debug", description = "Show stack traces of unexpected errors.")
   boolean debug;
+
+  @Option(
+      names = "--audit",
+      description =
+          "Also record each decision as an audit event (CloudEvents JSON), by default to the"
+              + " JSON-lines file stateguard-audit.jsonl.")
+  boolean audit;
+
+  @Option(
+      names = "--audit-set",
+      paramLabel = "KEY=VALUE",
+      description =
+          "An audit setting (implies --audit), as for serve; the audit. prefix may be left out:"
+              + " file=decisions.jsonl, kafka.bootstrap.servers=kafka:9092, stdout=true. Repeatable."
+              + " See docs/audit-events.md.")
+  Map<String, String> auditSettings = new LinkedHashMap<>();
 
   static final class FormatConverter implements CommandLine.ITypeConverter<Format> {
     @Override
@@ -122,16 +168,51 @@ final class ReportCommand implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() throws IOException, PolicyException {
+  public Integer call() throws IOException, PolicyException, InterruptedException {
     List<String> inputs = new ArrayList<>(paths);
     inputs.addAll(files);
     if (inputs.isEmpty()) {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "no manifests given: name files or directories, or -f - for stdin");
     }
-    PolicyEngine engine = new PolicyEngine(PolicySources.load(policies).policySet(), Rules.all());
+    if (noMutate && (showPatches || mutateOutput != null)) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "--no-mutate makes no patches: it cannot be combined with "
+              + (showPatches ? "--show-patches" : "--mutate-output"));
+    }
+    LoadedPolicies loadedPolicies = PolicySources.load(policies);
+    PolicyEngine engine =
+        new PolicyEngine(loadedPolicies.policySet(), Rules.all(), Mutations.all());
     Loaded loaded = new ManifestLoader(namespace).load(inputs, System.in);
-    Report report = new ReportRunner(engine).run(loaded);
+    ReportRunner runner = new ReportRunner(engine, !noMutate);
+    List<IOException> writeFailures = new ArrayList<>();
+    Consumer<PatchedManifest> patched = null;
+    if (mutateOutput != null) {
+      PatchedManifestWriter writer = new PatchedManifestWriter(mutateOutput);
+      patched =
+          manifest -> {
+            try {
+              writer.write(manifest);
+            } catch (IOException e) {
+              writeFailures.add(e);
+            }
+          };
+    }
+    Report report;
+    if (audit || !auditSettings.isEmpty()) {
+      try (ReportAudit trail =
+          ReportAudit.start(
+              spec.commandLine(), auditSettings, loadedPolicies.version(), System.out)) {
+        report = runner.run(loaded, trail.listener(), patched);
+        trail.finish(spec.commandLine().getErr());
+      }
+    } else {
+      report = runner.run(loaded, (admission, verdict, took) -> {}, patched);
+    }
+    if (!writeFailures.isEmpty()) {
+      throw writeFailures.get(0);
+    }
     write(report);
     return exitCode(report);
   }
@@ -143,12 +224,14 @@ final class ReportCommand implements Callable<Integer> {
         Files.createDirectories(parent);
       }
       try (Writer w = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
-        format.renderer().render(report, w, color == Color.always);
+        format
+            .renderer()
+            .render(report, w, new Renderer.Options(color == Color.always, showPatches));
       }
       return;
     }
     PrintWriter out = spec.commandLine().getOut();
-    format.renderer().render(report, out, useColor());
+    format.renderer().render(report, out, new Renderer.Options(useColor(), showPatches));
     out.flush();
   }
 

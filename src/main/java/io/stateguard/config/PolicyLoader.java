@@ -1,5 +1,6 @@
 package io.stateguard.config;
 
+import io.stateguard.policy.MutationInfo;
 import io.stateguard.policy.Policy;
 import io.stateguard.policy.RuleInfo;
 import java.io.IOException;
@@ -22,10 +23,11 @@ import java.util.stream.Stream;
 
 /**
  * Reads and validates policy files ({@code kind: StatefulPolicy}) strictly: an unknown field, a
- * value of the wrong type, an unknown rule, mode, parameter or workload class, a malformed name or
- * pattern, a policy name used twice, an empty file or invalid YAML is an error naming the file, the
- * line and column, and the field. All problems of a load are reported together, in a {@link
- * PolicyException}; nothing is loaded unless every file is good.
+ * value of the wrong type, an unknown rule, mutation, mode, parameter or workload class, a
+ * parameter value out of its range or list, a malformed name or pattern, a policy name used twice,
+ * an empty file or invalid YAML is an error naming the file, the line and column, and the field.
+ * All problems of a load are reported together, in a {@link PolicyException}; nothing is loaded
+ * unless every file is good.
  *
  * <p>A directory is read one level deep: its {@code *.yaml}, {@code *.yml} and {@code *.json}
  * files, sorted by name, skipping names that start with a dot. Not recursing matters where policies
@@ -39,7 +41,8 @@ public final class PolicyLoader {
   private PolicyLoader() {}
 
   /**
-   * Loads one policy file, or every policy file of a directory.
+   * Loads one policy file, or every policy file of a directory, whose policies may configure {@code
+   * rules} and no mutation.
    *
    * @param rules the rules policies may configure (their ids, parameters and parameter types)
    * @throws PolicyException with every problem found
@@ -47,7 +50,20 @@ public final class PolicyLoader {
    *     named {@code mode}
    */
   public static LoadedPolicies load(Path fileOrDir, List<RuleInfo> rules) throws PolicyException {
-    RuleCatalog catalog = RuleCatalog.of(rules);
+    return load(fileOrDir, rules, List.of());
+  }
+
+  /**
+   * Loads one policy file, or every policy file of a directory, whose policies may configure {@code
+   * rules} and {@code mutations}.
+   *
+   * @throws PolicyException with every problem found
+   * @throws IllegalArgumentException when two rules or two mutations share an id, or one has a
+   *     parameter named {@code mode}
+   */
+  public static LoadedPolicies load(
+      Path fileOrDir, List<RuleInfo> rules, List<MutationInfo> mutations) throws PolicyException {
+    Catalogs catalog = new Catalogs(RuleCatalog.of(rules), MutationCatalog.of(mutations));
     String where = fileOrDir.toString();
     if (Files.isDirectory(fileOrDir)) {
       List<Path> files;
@@ -75,13 +91,25 @@ public final class PolicyLoader {
    */
   public static LoadedPolicies load(String sourceName, String content, List<RuleInfo> rules)
       throws PolicyException {
-    RuleCatalog catalog = RuleCatalog.of(rules);
+    return load(sourceName, content, rules, List.of());
+  }
+
+  /**
+   * Loads the policies of one text, which may configure {@code rules} and {@code mutations}, as if
+   * read from a file named {@code sourceName}.
+   *
+   * @throws PolicyException with every problem found
+   */
+  public static LoadedPolicies load(
+      String sourceName, String content, List<RuleInfo> rules, List<MutationInfo> mutations)
+      throws PolicyException {
+    Catalogs catalog = new Catalogs(RuleCatalog.of(rules), MutationCatalog.of(mutations));
     Load load = new Load(catalog);
     load.read(sourceName, content.getBytes(StandardCharsets.UTF_8), Optional.of(content));
     return load.result();
   }
 
-  private static LoadedPolicies load(List<Path> files, RuleCatalog catalog) throws PolicyException {
+  private static LoadedPolicies load(List<Path> files, Catalogs catalog) throws PolicyException {
     Load load = new Load(catalog);
     for (Path file : files) {
       byte[] bytes;
@@ -104,6 +132,9 @@ public final class PolicyLoader {
         && Files.isRegularFile(path);
   }
 
+  /** What policies may configure. */
+  private record Catalogs(RuleCatalog rules, MutationCatalog mutations) {}
+
   private static PolicyException single(String source, String message) {
     return new PolicyException(List.of(new PolicyProblem(source, 0, 0, "", message)));
   }
@@ -116,13 +147,13 @@ public final class PolicyLoader {
   /** One load in progress: its problems, policies, names seen and the running digest. */
   private static final class Load {
 
-    private final RuleCatalog catalog;
+    private final Catalogs catalog;
     private final List<PolicyProblem> problems = new ArrayList<>();
     private final List<Policy> policies = new ArrayList<>();
     private final Map<String, PolicyProblem> names = new HashMap<>();
     private final MessageDigest digest;
 
-    Load(RuleCatalog catalog) {
+    Load(Catalogs catalog) {
       this.catalog = catalog;
       try {
         this.digest = MessageDigest.getInstance("SHA-256");
@@ -154,7 +185,7 @@ public final class PolicyLoader {
         problem(source, "contains no policy (the file is empty, or only comments)");
         return;
       }
-      PolicyReader reader = new PolicyReader(catalog, fileProblems);
+      PolicyReader reader = new PolicyReader(catalog.rules(), catalog.mutations(), fileProblems);
       for (TreeReader.Document document : documents) {
         PolicyReader.Result result = reader.read(document);
         boolean duplicate = result.name().isPresent() && duplicate(result, fileProblems);

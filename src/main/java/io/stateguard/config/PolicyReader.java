@@ -27,7 +27,15 @@ final class PolicyReader {
   static final List<String> ROOT_FIELDS = List.of("apiVersion", "kind", "metadata", "spec");
   static final List<String> METADATA_FIELDS = List.of("name", "labels", "annotations");
   static final List<String> SPEC_FIELDS =
-      List.of("priority", "description", "match", "classify", "quorum", "rules", "exemptions");
+      List.of(
+          "priority",
+          "description",
+          "match",
+          "classify",
+          "quorum",
+          "rules",
+          "mutations",
+          "exemptions");
   static final List<String> MATCH_FIELDS =
       List.of("namespaces", "excludeNamespaces", "selector", "classes");
   static final List<String> SELECTOR_FIELDS = List.of("matchLabels", "matchExpressions");
@@ -47,10 +55,12 @@ final class PolicyReader {
   record Result(Optional<String> name, Node.Pos namePos, Optional<Policy> policy) {}
 
   private final RulesReader rules;
+  private final MutationsReader mutations;
   private final Problems problems;
 
-  PolicyReader(RuleCatalog catalog, Problems problems) {
+  PolicyReader(RuleCatalog catalog, MutationCatalog mutationCatalog, Problems problems) {
     this.rules = new RulesReader(catalog);
+    this.mutations = new MutationsReader(mutationCatalog, catalog);
     this.problems = problems;
   }
 
@@ -125,11 +135,21 @@ final class PolicyReader {
         spec.entry("quorum").flatMap(e -> quorum(e.value(), spec.child("quorum")));
     Map<String, Policy.RuleSetting> settings =
         spec.object("rules").map(rules::read).orElse(Map.of());
+    Map<String, Policy.MutationSetting> mutationSettings =
+        spec.object("mutations").map(mutations::read).orElse(Map.of());
     Policy.Exemptions exemptions =
         spec.object("exemptions").map(this::exemptions).orElse(Policy.Exemptions.NONE);
     return Optional.of(
         new Policy(
-            name, problems.source(), priority, match, classifiers, quorum, settings, exemptions));
+            name,
+            problems.source(),
+            priority,
+            match,
+            classifiers,
+            quorum,
+            settings,
+            mutationSettings,
+            exemptions));
   }
 
   private Policy.Match match(Fields match) {

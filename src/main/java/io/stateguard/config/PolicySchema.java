@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stateguard.policy.Mode;
+import io.stateguard.policy.MutationInfo;
 import io.stateguard.policy.ParamSpec;
 import io.stateguard.policy.Policy;
 import io.stateguard.policy.RuleInfo;
@@ -19,10 +20,10 @@ import java.util.List;
 
 /**
  * The JSON Schema (draft 2020-12) of one {@code StatefulPolicy} document, for editors to complete
- * and check policy files. The rules, their parameters, types and defaults come from the rules' own
- * metadata, so the schema cannot fall behind the catalogue; names and patterns use the same
- * expressions as {@link PolicyLoader}. The loader remains the authority: it also rejects duplicate
- * keys, aliases and policy names used twice, which a schema cannot see.
+ * and check policy files. The rules and mutations, their parameters, types, defaults and allowed
+ * values come from their own metadata, so the schema cannot fall behind the catalogues; names and
+ * patterns use the same expressions as {@link PolicyLoader}. The loader remains the authority: it
+ * also rejects duplicate keys, aliases and policy names used twice, which a schema cannot see.
  */
 public final class PolicySchema {
 
@@ -41,19 +42,32 @@ public final class PolicySchema {
    *     {@code mode}
    */
   public static String generate(List<RuleInfo> rules) {
+    return generate(rules, List.of());
+  }
+
+  /**
+   * The schema of policies that may configure {@code rules} and {@code mutations}, as
+   * pretty-printed JSON with a final newline; mutations are sorted by id like rules.
+   *
+   * @throws IllegalArgumentException when two rules or two mutations share an id, or one has a
+   *     parameter named {@code mode}
+   */
+  public static String generate(List<RuleInfo> rules, List<MutationInfo> mutations) {
     RuleCatalog catalog = RuleCatalog.of(rules);
+    MutationCatalog mutationCatalog = MutationCatalog.of(mutations);
     ObjectNode root = JSON.objectNode();
     root.put("$schema", DIALECT);
     root.put(
         "$comment",
-        "Generated from the rules' metadata by io.stateguard.config.PolicySchema: do not edit.");
+        "Generated from the rules' and mutations' metadata by io.stateguard.config.PolicySchema:"
+            + " do not edit.");
     root.put("title", "StatefulPolicy");
     root.put(
         "description",
         "A stateguard policy: which StatefulSets and PodDisruptionBudgets it matches, how it tells"
-            + " their workload class, the mode and parameters of each rule, and who is exempt."
-            + " Where several matching policies configure the same rule, the higher priority"
-            + " wins, rule by rule.");
+            + " their workload class, the mode and parameters of each rule and each mutation, and"
+            + " who is exempt. Where several matching policies configure the same rule or"
+            + " mutation, the higher priority wins, rule by rule and mutation by mutation.");
     root.put("type", "object");
     root.set("required", strings(PolicyReader.ROOT_FIELDS));
     ObjectNode props = root.putObject("properties");
@@ -61,7 +75,7 @@ public final class PolicySchema {
         "apiVersion", constant(PolicyReader.API_VERSION, "The version of the policy format."));
     props.set("kind", constant(PolicyReader.KIND, "Always " + PolicyReader.KIND + "."));
     props.set("metadata", metadata());
-    props.set("spec", spec(catalog));
+    props.set("spec", spec(catalog, mutationCatalog));
     root.put("additionalProperties", false);
     root.set("$defs", defs());
     return print(root);
@@ -82,7 +96,7 @@ public final class PolicySchema {
     return m;
   }
 
-  private static ObjectNode spec(RuleCatalog catalog) {
+  private static ObjectNode spec(RuleCatalog catalog, MutationCatalog mutations) {
     ObjectNode s = object("What the policy matches and what it says about the rules.");
     ObjectNode p = s.putObject("properties");
     ObjectNode priority =
@@ -108,6 +122,7 @@ public final class PolicySchema {
             "How many members of a quorum workload must stay up. Default: majority"
                 + " (floor(n/2)+1)."));
     p.set("rules", rules(catalog));
+    p.set("mutations", mutations(mutations));
     p.set("exemptions", exemptions());
     s.put("additionalProperties", false);
     return s;
@@ -206,17 +221,60 @@ public final class PolicySchema {
     return r;
   }
 
+  private static ObjectNode mutations(MutationCatalog catalog) {
+    ObjectNode m =
+        object(
+            "The mutations this policy configures, by id: on or off alone (anti-affinity: on), or a"
+                + " map of an optional mode and the mutation's parameters. A mutation no matching"
+                + " policy turns on is off. Mutations change StatefulSets on CREATE (and on UPDATE"
+                + " with onUpdate: true) before they are validated.");
+    ObjectNode p = m.putObject("properties");
+    catalog.mutations().stream()
+        .sorted(Comparator.comparing(MutationInfo::id))
+        .forEach(mutation -> p.set(mutation.id(), mutation(mutation)));
+    m.put("additionalProperties", false);
+    return m;
+  }
+
+  private static ObjectNode mutation(MutationInfo mutation) {
+    ObjectNode r = JSON.objectNode();
+    r.put(
+        "description",
+        mutation.summary()
+            + "."
+            + (mutation.changesPodTemplate()
+                ? " Changes the pod template: added to an existing set (onUpdate), it restarts"
+                    + " every pod."
+                : ""));
+    ArrayNode anyOf = r.putArray("anyOf");
+    anyOf.add(ref("mutationMode", null));
+    ObjectNode setting = object(null);
+    ObjectNode p = setting.putObject("properties");
+    p.set(RuleCatalog.MODE, ref("mutationMode", null));
+    for (ParamSpec param : mutation.params()) {
+      p.set(param.name(), param(param));
+    }
+    setting.put("additionalProperties", false);
+    anyOf.add(setting);
+    return r;
+  }
+
   private static ObjectNode param(ParamSpec param) {
     ObjectNode out = JSON.objectNode();
     out.put("description", param.description());
     out.put("type", param.type().schemaType());
     switch (param.type()) {
       case INTEGER -> {
-        out.put("minimum", Integer.MIN_VALUE);
-        out.put("maximum", Integer.MAX_VALUE);
+        out.put("minimum", param.minimum());
+        out.put("maximum", param.maximum());
       }
       case STRING_LIST -> out.putObject("items").put("type", "string");
-      case STRING, BOOLEAN -> {}
+      case STRING -> {
+        if (!param.allowed().isEmpty()) {
+          out.set("enum", strings(param.allowed()));
+        }
+      }
+      case BOOLEAN -> {}
     }
     out.set("default", MAPPER.valueToTree(param.defaultValue()));
     return out;
@@ -257,6 +315,11 @@ public final class PolicySchema {
             Arrays.stream(Mode.values()).map(Mode::id).toList(),
             "enforce denies, warn allows with an admission warning, audit only records, off does"
                 + " not evaluate the rule."));
+    d.set(
+        "mutationMode",
+        enumeration(
+            List.of(MutationCatalog.ON, MutationCatalog.OFF),
+            "on applies the mutation where it is missing, off does not."));
     d.set(
         "workloadClass",
         enumeration(

@@ -92,8 +92,21 @@ final class RulesReader {
     return Optional.of(mode);
   }
 
-  /** A parameter value, as the rule's {@link ParamSpec.Type} accepts it. */
-  private static Optional<Object> param(ParamSpec spec, Node node, String path, Problems problems) {
+  /**
+   * A parameter value of a rule or a mutation, as its {@link ParamSpec} accepts it: of its type,
+   * one of its allowed values, within its range.
+   */
+  static Optional<Object> param(ParamSpec spec, Node node, String path, Problems problems) {
+    Optional<Object> value = typed(spec, node, path, problems);
+    Optional<String> problem = value.flatMap(spec::problem);
+    if (problem.isPresent()) {
+      problems.add(node.pos(), path, problem.get());
+      return Optional.empty();
+    }
+    return value;
+  }
+
+  private static Optional<Object> typed(ParamSpec spec, Node node, String path, Problems problems) {
     if (spec.type() == ParamSpec.Type.INTEGER) {
       // Reports out-of-range integers as such rather than as a wrong type.
       return Fields.integer(node, path, problems).map(i -> i);

@@ -73,6 +73,26 @@ public record Admission(
         uid, operation, kind, subResource, ns, name, object, oldObject, options, user, dryRun);
   }
 
+  /**
+   * This admission with {@code replacement} as its object: what validation sees after the mutations
+   * changed it.
+   */
+  public Admission withObject(HasMetadata replacement) {
+    Objects.requireNonNull(replacement, "replacement");
+    return new Admission(
+        uid,
+        operation,
+        kind,
+        subResource,
+        namespace,
+        name,
+        Optional.of(replacement),
+        oldObject,
+        options,
+        user,
+        dryRun);
+  }
+
   /** The object this admission is about: the new one, or the old one on DELETE. */
   public HasMetadata subject() {
     return object.or(() -> oldObject).orElseThrow();

@@ -7,9 +7,11 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * What the matching policies say, merged, for one workload: its class, quorum size, and each rule's
- * mode, parameters and the policy that set them. Higher-priority policies override lower ones rule
- * by rule; a rule no matching policy names keeps its default mode.
+ * What the matching policies say, merged, for one workload: its class, quorum size, each rule's
+ * mode, parameters and the policy that set them, and whether each mutation is on and with which
+ * parameters. Higher-priority policies override lower ones rule by rule and mutation by mutation; a
+ * rule no matching policy names keeps its default mode, a mutation no matching policy turns on is
+ * off.
  */
 public final class EffectivePolicy {
 
@@ -92,6 +94,42 @@ public final class EffectivePolicy {
       }
     }
     return new RuleParams(rule, values);
+  }
+
+  /**
+   * Whether the mutation is on: as the highest-priority policy that sets its mode says; else off.
+   */
+  public boolean enabled(MutationInfo mutation) {
+    for (int i = policies.size() - 1; i >= 0; i--) {
+      Policy.MutationSetting s = policies.get(i).mutations().get(mutation.id());
+      if (s != null && s.enabled().isPresent()) {
+        return s.enabled().get();
+      }
+    }
+    return false;
+  }
+
+  /** The name of the policy that turned the mutation on or off, or empty when none did. */
+  public String governingPolicy(MutationInfo mutation) {
+    for (int i = policies.size() - 1; i >= 0; i--) {
+      Policy.MutationSetting s = policies.get(i).mutations().get(mutation.id());
+      if (s != null && s.enabled().isPresent()) {
+        return policies.get(i).name();
+      }
+    }
+    return "";
+  }
+
+  /** The mutation's parameters, each from the highest-priority policy that sets it. */
+  public RuleParams params(MutationInfo mutation) {
+    Map<String, Object> values = new HashMap<>();
+    for (Policy p : policies) {
+      Policy.MutationSetting s = p.mutations().get(mutation.id());
+      if (s != null) {
+        values.putAll(s.params());
+      }
+    }
+    return new RuleParams(mutation, values);
   }
 
   /** Why {@code user} in {@code namespace} is exempt under any matching policy, or empty. */

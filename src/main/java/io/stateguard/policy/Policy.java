@@ -9,8 +9,8 @@ import java.util.Set;
 
 /**
  * One {@code StatefulPolicy}: which workloads it matches, how it classifies workloads, the mode and
- * parameters of each rule it configures, and who is exempt. Loaded and validated by the {@code
- * config} package; plain data here.
+ * parameters of each rule and each mutation it configures, and who is exempt. Loaded and validated
+ * by the {@code config} package; plain data here.
  *
  * @param name {@code metadata.name}
  * @param source where it was read from ({@code policies/quorum.yaml}), for messages
@@ -19,6 +19,7 @@ import java.util.Set;
  * @param classifiers how to tell a workload's class from its images and labels
  * @param quorum the quorum size it sets, if any
  * @param rules the rules it configures, by id
+ * @param mutations the mutations it configures, by id
  * @param exemptions who and what it does not apply to
  */
 public record Policy(
@@ -29,6 +30,7 @@ public record Policy(
     List<Classifier> classifiers,
     Optional<QuorumSize> quorum,
     Map<String, RuleSetting> rules,
+    Map<String, MutationSetting> mutations,
     Exemptions exemptions) {
 
   public Policy {
@@ -38,7 +40,21 @@ public record Policy(
     classifiers = List.copyOf(classifiers);
     Objects.requireNonNull(quorum, "quorum");
     rules = Map.copyOf(rules);
+    mutations = Map.copyOf(mutations);
     Objects.requireNonNull(exemptions, "exemptions");
+  }
+
+  /** A policy that configures no mutation. */
+  public Policy(
+      String name,
+      String source,
+      int priority,
+      Match match,
+      List<Classifier> classifiers,
+      Optional<QuorumSize> quorum,
+      Map<String, RuleSetting> rules,
+      Exemptions exemptions) {
+    this(name, source, priority, match, classifiers, quorum, rules, Map.of(), exemptions);
   }
 
   /**
@@ -112,6 +128,17 @@ public record Policy(
   public record RuleSetting(Optional<Mode> mode, Map<String, Object> params) {
     public RuleSetting {
       Objects.requireNonNull(mode, "mode");
+      params = Map.copyOf(params);
+    }
+  }
+
+  /**
+   * Whether a mutation is on ({@code mode: on}), off, or left to lower-priority policies (absent:
+   * off when no policy says), and its parameters.
+   */
+  public record MutationSetting(Optional<Boolean> enabled, Map<String, Object> params) {
+    public MutationSetting {
+      Objects.requireNonNull(enabled, "enabled");
       params = Map.copyOf(params);
     }
   }

@@ -1,5 +1,6 @@
 package io.stateguard.policy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
@@ -10,16 +11,31 @@ import java.util.Optional;
 
 /**
  * Decides admissions: finds the policies that govern the object, runs every rule that is not off
- * for it, and turns the findings into a {@link Verdict}. Pure and thread-safe; does no I/O.
+ * for it, and turns the findings into a {@link Verdict}; and mutates StatefulSets that lack what
+ * their policy asks for ({@link #mutate}), or both in the API server's order ({@link #decide}).
+ * Pure and thread-safe; does no I/O.
  */
 public final class PolicyEngine {
 
   private final PolicySet policies;
   private final List<Rule> rules;
+  private final List<Mutation> mutations;
 
+  /** An engine that validates and never mutates. */
   public PolicyEngine(PolicySet policies, List<Rule> rules) {
+    this(policies, rules, List.of());
+  }
+
+  /**
+   * @param mutations applied in this order
+   */
+  public PolicyEngine(PolicySet policies, List<Rule> rules, List<Mutation> mutations) {
     this.policies = policies;
     this.rules = List.copyOf(rules);
+    this.mutations = List.copyOf(mutations);
+    if (this.mutations.stream().map(Mutation::id).distinct().count() != this.mutations.size()) {
+      throw new IllegalArgumentException("two mutations have one id");
+    }
   }
 
   public PolicySet policies() {
@@ -28,6 +44,78 @@ public final class PolicyEngine {
 
   public List<Rule> rules() {
     return rules;
+  }
+
+  public List<Mutation> mutations() {
+    return mutations;
+  }
+
+  /**
+   * Decides {@code admission} as the API server does: mutates the object first ({@link #mutate}),
+   * then validates the mutated object ({@link #evaluate}). The verdict carries the patch.
+   */
+  public Decision decide(Admission admission, ClusterView view) {
+    Mutated mutated = mutate(admission, view);
+    Admission validated = mutated.changed() ? admission.withObject(mutated.object()) : admission;
+    return new Decision(evaluate(validated, view).withPatch(mutated.patch()), mutated);
+  }
+
+  /**
+   * What the mutations the governing policy turns on change in the admitted StatefulSet: the
+   * mutated copy and the RFC 6902 patch to it, with the {@value Mutation#MUTATED_ANNOTATION}
+   * annotation listing them. The admitted object itself is not changed. Nothing changes for other
+   * kinds, operations and subresources ({@code status}: the API server keeps the spec of a status
+   * update as stored), for a set no policy governs or that is being deleted, for an exempt request
+   * (see {@link Policy.Exemptions}; break-glass lifts enforcement only), for mutations the set
+   * names in its {@value Mutation#EXPLICIT_ANNOTATION} annotation, and on UPDATE for mutations
+   * whose policy does not set {@value MutationInfo#ON_UPDATE}.
+   */
+  public Mutated mutate(Admission admission, ClusterView view) {
+    HasMetadata subject = admission.subject();
+    Operation op = admission.operation();
+    if (mutations.isEmpty()
+        || (op != Operation.CREATE && op != Operation.UPDATE)
+        || !admission.subResource().isEmpty()
+        || !(subject instanceof StatefulSet set)
+        || set.getMetadata() == null
+        || set.getMetadata().getDeletionTimestamp() != null) {
+      return Mutated.none(subject);
+    }
+    Optional<EffectivePolicy> governing = governing(set, admission);
+    if (governing.isEmpty()
+        || governing.get().exemption(admission.user(), namespaceOf(set, admission)).isPresent()) {
+      return Mutated.none(subject);
+    }
+    EffectivePolicy policy = governing.get();
+    List<String> explicit = MutatedAnnotations.explicit(set);
+    List<Mutation> active =
+        mutations.stream()
+            .filter(m -> policy.enabled(m.info()))
+            .filter(
+                m -> op == Operation.CREATE || policy.params(m.info()).bool(MutationInfo.ON_UPDATE))
+            .filter(m -> !explicit.contains(m.id()) && !explicit.contains("*"))
+            .toList();
+    if (active.isEmpty()) {
+      return Mutated.none(subject);
+    }
+    StatefulSet copy = ObjectTrees.copy(set);
+    JsonNode original = ObjectTrees.tree(copy);
+    JsonNode current = original;
+    List<String> applied = new ArrayList<>();
+    for (Mutation mutation : active) {
+      mutation.apply(new MutationContext(mutation, admission, copy, view, policy));
+      // What changed, not what a mutation says it did, decides what the annotation lists.
+      JsonNode after = ObjectTrees.tree(copy);
+      if (!after.equals(current)) {
+        applied.add(mutation.id());
+        current = after;
+      }
+    }
+    if (applied.isEmpty()) {
+      return Mutated.none(subject);
+    }
+    MutatedAnnotations.record(copy, applied, mutations.stream().map(Mutation::id).toList());
+    return new Mutated(copy, Patch.diff(original, ObjectTrees.tree(copy)), applied);
   }
 
   /** The verdict on {@code admission}, with {@code view} answering questions about the cluster. */

@@ -4,29 +4,41 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A rule's parameter values for one evaluation: what the governing policy set, else the rule's
- * defaults. Values were type-checked when the policy was loaded.
+ * A rule's or a mutation's parameter values for one evaluation: what the governing policy set, else
+ * the declared defaults. Values were type-checked when the policy was loaded.
  */
 public final class RuleParams {
 
-  private final RuleInfo rule;
+  /** What declares the parameters, for messages: {@code rule anti-affinity}. */
+  private final String owner;
+
+  private final List<ParamSpec> specs;
   private final Map<String, Object> values;
 
   RuleParams(RuleInfo rule, Map<String, Object> values) {
-    this.rule = rule;
+    this("rule " + rule.id(), rule.params(), values);
+  }
+
+  RuleParams(MutationInfo mutation, Map<String, Object> values) {
+    this("mutation " + mutation.id(), mutation.params(), values);
+  }
+
+  private RuleParams(String owner, List<ParamSpec> specs, Map<String, Object> values) {
+    this.owner = owner;
+    this.specs = specs;
     this.values = Map.copyOf(values);
   }
 
   private Object value(String name, ParamSpec.Type type) {
     ParamSpec spec =
-        rule.param(name)
+        specs.stream()
+            .filter(p -> p.name().equals(name))
+            .findFirst()
             .orElseThrow(
-                () ->
-                    new IllegalArgumentException(
-                        "rule " + rule.id() + " declares no parameter " + name));
+                () -> new IllegalArgumentException(owner + " declares no parameter " + name));
     if (spec.type() != type) {
       throw new IllegalArgumentException(
-          "parameter " + name + " of rule " + rule.id() + " is " + spec.type() + ", not " + type);
+          "parameter " + name + " of " + owner + " is " + spec.type() + ", not " + type);
     }
     return values.getOrDefault(name, spec.defaultValue());
   }

@@ -8,11 +8,13 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.stateguard.policy.Defaults;
 import io.stateguard.policy.ObjectRef;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.yaml.snakeyaml.LoaderOptions;
 
 /**
@@ -221,7 +223,10 @@ final class DocumentDecoder {
       object.getMetadata().setNamespace(defaultNamespace);
     }
     Defaults.apply(object);
-    into.manifests.add(new Manifest(object, where));
+    // Mutations change only StatefulSets; their written form is what patched manifests start from.
+    Optional<JsonNode> written =
+        object instanceof StatefulSet ? Optional.of(node) : Optional.empty();
+    into.manifests.add(new Manifest(object, where, written));
   }
 
   private static String missingName(JsonNode node, JsonNode name) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stateguard.policy.ObjectRef;
 import java.io.Flushable;
@@ -52,6 +53,24 @@ final class JsonOutput {
 
   static String text(String s) {
     return Text.wellFormed(s);
+  }
+
+  /** A copy of {@code node} with every string (keys too) made well-formed by {@link #text}. */
+  static JsonNode wellFormed(JsonNode node) {
+    if (node.isTextual()) {
+      return MAPPER.getNodeFactory().textNode(text(node.asText()));
+    }
+    if (node.isArray()) {
+      ArrayNode copy = MAPPER.createArrayNode();
+      node.forEach(item -> copy.add(wellFormed(item)));
+      return copy;
+    }
+    if (node.isObject()) {
+      ObjectNode copy = MAPPER.createObjectNode();
+      node.properties().forEach(e -> copy.set(text(e.getKey()), wellFormed(e.getValue())));
+      return copy;
+    }
+    return node.deepCopy();
   }
 
   /** {@code {"apiVersion", "kind", "namespace", "name"}}; an empty namespace or name is null. */

@@ -52,6 +52,7 @@ final class JsonRenderer implements Renderer {
     node.put("objects", summary.objects());
     node.put("denied", summary.denied());
     node.put("exempt", summary.exempt());
+    node.put("mutated", summary.mutated());
     node.put("errors", summary.errors());
     node.put("warnings", summary.warnings());
     node.put("info", summary.info());
@@ -68,6 +69,10 @@ final class JsonRenderer implements Renderer {
     node.put("exemption", object.exemption().map(JsonOutput::text).orElse(null));
     ArrayNode rules = node.putArray("rulesChecked");
     object.rulesChecked().forEach(rule -> rules.add(JsonOutput.text(rule)));
+    ArrayNode mutations = node.putArray("mutations");
+    object.mutations().forEach(id -> mutations.add(JsonOutput.text(id)));
+    ArrayNode patch = node.putArray("patch");
+    object.patch().operations().forEach(op -> patch.add(JsonOutput.wellFormed(op)));
     return node;
   }
 

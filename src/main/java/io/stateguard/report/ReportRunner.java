@@ -1,10 +1,14 @@
 package io.stateguard.report;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.stateguard.cluster.ManifestClusterView;
 import io.stateguard.policy.Admission;
 import io.stateguard.policy.ClusterView;
+import io.stateguard.policy.Decision;
 import io.stateguard.policy.Defaults;
+import io.stateguard.policy.Mutated;
 import io.stateguard.policy.ObjectRef;
 import io.stateguard.policy.PolicyEngine;
 import io.stateguard.policy.Rule;
@@ -13,27 +17,68 @@ import io.stateguard.policy.Verdict;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Evaluates loaded manifests the way the API server would: each object is defaulted, the manifests
  * together form the cluster view, and each StatefulSet and PodDisruptionBudget is admitted as a
- * CREATE by the engine. Other kinds only inform the view.
+ * CREATE by the engine: mutated first, then validated as mutated (or, without mutation, validated
+ * as written). Other kinds only inform the view.
  */
 public final class ReportRunner {
 
   private static final Set<String> EVALUATED = Set.of("StatefulSet", "PodDisruptionBudget");
 
-  private final PolicyEngine engine;
+  private static final ObjectMapper COPIER = new ObjectMapper();
 
+  private final PolicyEngine engine;
+  private final boolean mutate;
+
+  /** A runner that mutates before it validates, as the API server does. */
   public ReportRunner(PolicyEngine engine) {
+    this(engine, true);
+  }
+
+  /**
+   * @param mutate false to validate each manifest as written, without the engine's mutations
+   */
+  public ReportRunner(PolicyEngine engine, boolean mutate) {
     this.engine = engine;
+    this.mutate = mutate;
+  }
+
+  /** Told of each decision as the runner makes it: what a report's audit stream records. */
+  @FunctionalInterface
+  public interface DecisionListener {
+    /**
+     * @param admission the admission of one manifest
+     * @param verdict the decision on it
+     * @param took how long the decision took
+     */
+    void decided(Admission admission, Verdict verdict, Duration took);
   }
 
   public Report run(Loaded loaded) {
+    return run(loaded, (admission, verdict, took) -> {});
+  }
+
+  /** As {@link #run(Loaded)}, telling {@code listener} of each decision. */
+  public Report run(Loaded loaded, DecisionListener listener) {
+    return run(loaded, listener, null);
+  }
+
+  /**
+   * As {@link #run(Loaded, DecisionListener)}, and hands {@code patched} each manifest a mutation
+   * changed, as it was written plus what the mutations add (without the API server's defaults);
+   * null for none.
+   */
+  public Report run(Loaded loaded, DecisionListener listener, Consumer<PatchedManifest> patched) {
+    boolean keepManifests = mutate && patched != null;
     List<HasMetadata> objects = new ArrayList<>();
     for (Manifest m : loaded.manifests()) {
       objects.add(Defaults.apply(m.object()));
@@ -46,8 +91,20 @@ public final class ReportRunner {
         continue;
       }
       Admission admission = Admission.ofManifest(uid(m), object);
-      Verdict verdict = engine.evaluate(admission, view);
-      List<String> checked = engine.rulesFor(admission, view).stream().map(RuleInfo::id).toList();
+      long started = System.nanoTime();
+      Verdict verdict;
+      Mutated mutated;
+      if (mutate) {
+        Decision decision = engine.decide(admission, view);
+        verdict = decision.verdict();
+        mutated = decision.mutation();
+      } else {
+        verdict = engine.evaluate(admission, view);
+        mutated = Mutated.none(object);
+      }
+      listener.decided(admission, verdict, Duration.ofNanos(System.nanoTime() - started));
+      Admission validated = mutated.changed() ? admission.withObject(mutated.object()) : admission;
+      List<String> checked = engine.rulesFor(validated, view).stream().map(RuleInfo::id).toList();
       results.add(
           new ObjectReport(
               ObjectRef.of(object),
@@ -55,7 +112,14 @@ public final class ReportRunner {
               verdict.allowed(),
               verdict.findings(),
               checked,
-              verdict.exemption()));
+              verdict.exemption(),
+              mutated.applied(),
+              mutated.patch()));
+      if (keepManifests && mutated.changed()) {
+        patched.accept(
+            new PatchedManifest(
+                ObjectRef.of(object), m.source(), asWritten(m, view), mutated.applied()));
+      }
     }
     List<RuleInfo> rules = engine.rules().stream().map(Rule::info).toList();
     return new Report(results, loaded.problems(), loaded.skipped(), rules);
@@ -73,5 +137,29 @@ public final class ReportRunner {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
     }
+  }
+
+  /**
+   * The manifest as written (in the report's namespace when it names none), with what the mutations
+   * add. The mutations decide on a manifest as on the defaulted object (an absent field reads as
+   * its API default), so they add here what the patch adds to the defaulted object. A manifest
+   * whose written form was not kept gives the mutated object, defaults included.
+   */
+  private HasMetadata asWritten(Manifest m, ClusterView view) {
+    HasMetadata object = m.object();
+    if (m.written().isEmpty()) {
+      return engine.mutate(Admission.ofManifest(uid(m), object), view).object();
+    }
+    HasMetadata written;
+    try {
+      written = COPIER.treeToValue(m.written().get(), object.getClass());
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a manifest that was read does not read again", e);
+    }
+    if (written.getMetadata().getNamespace() == null
+        || written.getMetadata().getNamespace().isEmpty()) {
+      written.getMetadata().setNamespace(object.getMetadata().getNamespace());
+    }
+    return engine.mutate(Admission.ofManifest(uid(m), written), view).object();
   }
 }

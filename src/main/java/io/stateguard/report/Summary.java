@@ -14,6 +14,7 @@ import java.util.TreeMap;
  * @param objects objects evaluated
  * @param denied objects the cluster would refuse
  * @param exempt objects an exemption applied to (enforcement lifted for them)
+ * @param mutated objects a mutation changed
  * @param errors findings in mode enforce
  * @param warnings findings in mode warn
  * @param info findings in mode audit
@@ -24,6 +25,7 @@ record Summary(
     int objects,
     int denied,
     int exempt,
+    int mutated,
     long errors,
     long warnings,
     long info,
@@ -35,6 +37,7 @@ record Summary(
         report.objects().size(),
         (int) report.objects().stream().filter(o -> !o.allowed()).count(),
         (int) report.objects().stream().filter(o -> o.exemption().isPresent()).count(),
+        (int) report.objects().stream().filter(ObjectReport::mutated).count(),
         report.count(Severity.ERROR),
         report.count(Severity.WARNING),
         report.count(Severity.INFO),

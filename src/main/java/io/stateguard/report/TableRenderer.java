@@ -1,5 +1,6 @@
 package io.stateguard.report;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.stateguard.policy.Finding;
 import io.stateguard.policy.Severity;
 import java.io.IOException;
@@ -11,7 +12,9 @@ import java.util.stream.Collectors;
  * The human format: objects that passed as one "ok" line each, then each object with findings (its
  * name, where it was read and whether the cluster would admit it) and one line per finding, most
  * severe first; then the inputs that could not be read; last a one-line summary, so that what needs
- * attention ends up next to the prompt. Colour (ANSI) only when asked for.
+ * attention ends up next to the prompt. An object a mutation changed has a "mutated" line naming
+ * the mutations, followed, when asked for, by its patch operations. Colour (ANSI) only when asked
+ * for.
  */
 final class TableRenderer implements Renderer {
 
@@ -19,13 +22,19 @@ final class TableRenderer implements Renderer {
 
   @Override
   public void render(Report report, Appendable out, boolean color) throws IOException {
-    Style style = color ? Style.ANSI : Style.PLAIN;
+    render(report, out, new Options(color, false));
+  }
+
+  @Override
+  public void render(Report report, Appendable out, Options options) throws IOException {
+    Style style = options.color() ? Style.ANSI : Style.PLAIN;
+    boolean patches = options.showPatches();
     List<String> blocks = new ArrayList<>();
 
     String passed =
         report.objects().stream()
             .filter(o -> o.findings().isEmpty())
-            .map(o -> passedLine(o, style))
+            .map(o -> passedLine(o, style) + mutationLines(o, patches))
             .collect(Collectors.joining());
     if (!passed.isEmpty()) {
       blocks.add(passed);
@@ -34,7 +43,7 @@ final class TableRenderer implements Renderer {
         report.findings().stream().mapToInt(f -> Text.printable(f.rule()).length()).max().orElse(0);
     for (ObjectReport object : report.objects()) {
       if (!object.findings().isEmpty()) {
-        blocks.add(findingsBlock(object, ruleWidth, style));
+        blocks.add(findingsBlock(object, ruleWidth, style, patches));
       }
     }
     if (!report.problems().isEmpty()) {
@@ -64,7 +73,36 @@ final class TableRenderer implements Renderer {
         + "\n";
   }
 
-  private static String findingsBlock(ObjectReport object, int ruleWidth, Style style) {
+  /**
+   * {@code mutated anti-affinity, pvc-retention} under a mutated object, aligned with the severity
+   * column, and with {@code patches} one line per patch operation below it.
+   */
+  private static String mutationLines(ObjectReport object, boolean patches) {
+    if (!object.mutated()) {
+      return "";
+    }
+    StringBuilder lines =
+        new StringBuilder("  mutated  ")
+            .append(Text.printable(String.join(", ", object.mutations())))
+            .append('\n');
+    if (patches) {
+      for (JsonNode op : object.patch().operations()) {
+        lines
+            .append(" ".repeat(2 + SEVERITY_WIDTH + 2))
+            .append(Text.printable(op.path("op").asText()))
+            .append(' ')
+            .append(Text.printable(op.path("path").asText()));
+        if (op.has("value")) {
+          lines.append(' ').append(Text.printable(op.get("value").toString()));
+        }
+        lines.append('\n');
+      }
+    }
+    return lines.toString();
+  }
+
+  private static String findingsBlock(
+      ObjectReport object, int ruleWidth, Style style, boolean patches) {
     StringBuilder block =
         new StringBuilder(style.bold(Text.printable(object.object().toString())))
             .append(" (")
@@ -77,7 +115,7 @@ final class TableRenderer implements Renderer {
     } else {
       block.append("allowed");
     }
-    block.append('\n');
+    block.append('\n').append(mutationLines(object, patches));
     for (Finding finding : Summary.bySeverity(object.findings())) {
       String severity = finding.severity().id();
       String rule = Text.printable(finding.rule());
@@ -103,6 +141,9 @@ final class TableRenderer implements Renderer {
     }
     if (summary.exempt() > 0) {
       verdicts.add(summary.exempt() + " exempt");
+    }
+    if (summary.mutated() > 0) {
+      verdicts.add(summary.mutated() + " mutated");
     }
     if (!verdicts.isEmpty()) {
       line.append(" (").append(String.join(", ", verdicts)).append(')');

@@ -73,7 +73,7 @@ class PolicyLoaderErrorsTest {
             "quorum.yaml:5:3: metadata.namespace: unknown field (known: name, labels,"
                 + " annotations)",
             "quorum.yaml:7:3: spec.prority: unknown field (known: priority, description, match,"
-                + " classify, quorum, rules, exemptions)");
+                + " classify, quorum, rules, mutations, exemptions)");
   }
 
   @Test
@@ -511,7 +511,7 @@ class PolicyLoaderErrorsTest {
     assertThat(problems(HEAD.replace("spec:", "spec:\n  extra: 1") + spec))
         .containsExactly(
             "quorum.yaml:6:3: spec.extra: unknown field (known: priority, description, match,"
-                + " classify, quorum, rules, exemptions)",
+                + " classify, quorum, rules, mutations, exemptions)",
             "quorum.yaml:7:13: spec.priority: expected an integer, got string \"10\"",
             "quorum.yaml:9:15: spec.match.classes[0]: unknown workload class \"quorom\" (known:"
                 + " quorum, database, cache, default)",
@@ -551,7 +551,7 @@ class PolicyLoaderErrorsTest {
                 + " (\"60%\"), got \"none\"",
             dir.resolve("b.yaml")
                 + ":6:3: spec.x: unknown field (known: priority, description, match, classify,"
-                + " quorum, rules, exemptions)",
+                + " quorum, rules, mutations, exemptions)",
             dir.resolve("c.yaml") + ": is not UTF-8 text");
   }
 

@@ -11,9 +11,12 @@ import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import io.stateguard.policy.Mode;
+import io.stateguard.policy.Mutation;
+import io.stateguard.policy.MutationInfo;
 import io.stateguard.policy.ParamSpec;
 import io.stateguard.policy.Rule;
 import io.stateguard.policy.RuleInfo;
+import io.stateguard.policy.mutations.Mutations;
 import io.stateguard.policy.rules.Rules;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -34,16 +37,18 @@ class PolicySchemaTest {
   private static final String EXPECT = "# expect: ";
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final List<MutationInfo> MUTATIONS =
+      Mutations.all().stream().map(Mutation::info).toList();
   private static final JsonSchemaFactory FACTORY =
       JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
 
   @Test
   void checkedInSchemaIsGeneratedFromTheRuleCatalogue() throws IOException {
-    // Given the catalogue of rules
+    // Given the catalogues of rules and mutations
     List<RuleInfo> rules = Rules.all().stream().map(Rule::info).toList();
 
-    // When the schema is generated from it
-    String generated = PolicySchema.generate(rules);
+    // When the schema is generated from them
+    String generated = PolicySchema.generate(rules, MUTATIONS);
 
     // Then docs/policy.schema.json is exactly that text
     if (Boolean.getBoolean("stateguard.regenerate")) {
@@ -141,7 +146,7 @@ class PolicySchemaTest {
 
     // When the generated schema is validated against it
     Set<ValidationMessage> messages =
-        meta.validate(JSON.readTree(PolicySchema.generate(TestRules.ALL)));
+        meta.validate(JSON.readTree(PolicySchema.generate(TestRules.ALL, TestRules.MUTATIONS)));
 
     // Then it is valid
     assertThat(messages).isEmpty();
@@ -181,11 +186,13 @@ class PolicySchemaTest {
     // Given a valid policy file
     // When the schema and the loader check it
     // Then the schema finds nothing in any document, and the loader loads it
-    JsonSchema schema = FACTORY.getSchema(PolicySchema.generate(TestRules.ALL));
+    JsonSchema schema =
+        FACTORY.getSchema(PolicySchema.generate(TestRules.ALL, TestRules.MUTATIONS));
     for (JsonNode document : documents(sample)) {
       assertThat(schema.validate(document)).as("%s: %s", sample, document).isEmpty();
     }
-    assertThat(PolicyLoader.load(sample, TestRules.ALL).policies()).isNotEmpty();
+    assertThat(PolicyLoader.load(sample, TestRules.ALL, TestRules.MUTATIONS).policies())
+        .isNotEmpty();
   }
 
   @ParameterizedTest(name = "{0}")
@@ -198,14 +205,15 @@ class PolicySchemaTest {
         sample + ":" + text.lines().findFirst().orElseThrow().substring(EXPECT.length());
 
     // When the schema and the loader check it
-    JsonSchema schema = FACTORY.getSchema(PolicySchema.generate(TestRules.ALL));
+    JsonSchema schema =
+        FACTORY.getSchema(PolicySchema.generate(TestRules.ALL, TestRules.MUTATIONS));
     List<JsonNode> documents = documents(sample);
 
     // Then the schema finds a problem, and the loader reports exactly the expected one
     assertThat(documents).hasSize(1);
     assertThat(schema.validate(documents.get(0))).as("%s", sample).isNotEmpty();
     try {
-      PolicyLoader.load(sample, TestRules.ALL);
+      PolicyLoader.load(sample, TestRules.ALL, TestRules.MUTATIONS);
       throw new AssertionError(sample + " should not load");
     } catch (PolicyException e) {
       assertThat(e.problems()).extracting(PolicyProblem::toString).containsExactly(expected);
@@ -225,9 +233,9 @@ class PolicySchemaTest {
     }
     assertThat(files).as("shipped policies in %s", shipped).isNotEmpty();
 
-    // When each is checked against the schema of the real catalogue
+    // When each is checked against the schema of the real catalogues
     List<RuleInfo> rules = Rules.all().stream().map(Rule::info).toList();
-    JsonSchema schema = FACTORY.getSchema(PolicySchema.generate(rules));
+    JsonSchema schema = FACTORY.getSchema(PolicySchema.generate(rules, MUTATIONS));
 
     // Then every document is valid
     for (Path file : files) {

@@ -1,11 +1,12 @@
 package io.stateguard.config;
 
 import io.stateguard.policy.Mode;
+import io.stateguard.policy.MutationInfo;
 import io.stateguard.policy.ParamSpec;
 import io.stateguard.policy.RuleInfo;
 import java.util.List;
 
-/** A few rules of every parameter type, standing in for the catalogue in loader tests. */
+/** A few rules of every parameter type, and two mutations, standing in for the catalogues. */
 final class TestRules {
 
   private TestRules() {}
@@ -64,4 +65,26 @@ final class TestRules {
           List.of());
 
   static final List<RuleInfo> ALL = List.of(GRACE, PROBE, ANTI_AFFINITY, IMAGE_TAG, PDB_QUORUM);
+
+  static final MutationInfo ANTI_AFFINITY_MUTATION =
+      new MutationInfo(
+          "anti-affinity",
+          "Adds pod anti-affinity.",
+          "Members land on different nodes.",
+          true,
+          List.of(
+              ParamSpec.oneOf("type", "preferred", List.of("preferred", "required"), "How hard."),
+              ParamSpec.integer("weight", 100, 1, 100, "Weight of a preferred term.")));
+
+  static final MutationInfo RETENTION_MUTATION =
+      new MutationInfo(
+          "pvc-retention",
+          "Sets the claim retention policy.",
+          "Orphaned claims cost money.",
+          false,
+          List.of(
+              ParamSpec.oneOf("whenScaled", "Delete", List.of("Retain", "Delete"), "On scale.")));
+
+  /** Mutations standing in for the catalogue in loader tests; their ids overlap rule ids. */
+  static final List<MutationInfo> MUTATIONS = List.of(ANTI_AFFINITY_MUTATION, RETENTION_MUTATION);
 }

@@ -67,8 +67,8 @@ class JsonRendererTest {
         .isEqualTo(
             parse(
                 """
-                {"objects": 3, "denied": 1, "exempt": 0, "errors": 1, "warnings": 2, "info": 1,
-                 "skipped": 3, "problems": 1}
+                {"objects": 3, "denied": 1, "exempt": 0, "mutated": 0, "errors": 1, "warnings": 2,
+                 "info": 1, "skipped": 3, "problems": 1}
                 """));
     JsonNode results = root.get("results");
     assertThat(StreamSupport.stream(results.spliterator(), false).map(r -> r.get("rule").asText()))

@@ -1,0 +1,136 @@
+package io.stateguard.audit;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.kafka.client.producer.KafkaHeader;
+import io.vertx.kafka.client.producer.KafkaProducer;
+import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link KafkaLink} over vertx-kafka-client. The producer is made on first use, and made again
+ * after a failure to make it (a bootstrap name that does not resolve yet), at most every few
+ * seconds: until then sends fail and the forwarder spools. Each record carries the CloudEvents
+ * Kafka binding's structured-mode {@code content-type} header.
+ */
+final class VertxKafkaLink implements KafkaLink {
+
+  private static final Logger LOGGER = LoggerFactory.getLogger(VertxKafkaLink.class);
+  static final String CONTENT_TYPE = "application/cloudevents+json; charset=UTF-8";
+  private static final long RETRY_CREATE_NANOS = 5_000_000_000L;
+
+  private final Vertx vertx;
+  private final AuditConfig.KafkaSettings settings;
+  private final List<KafkaHeader> headers =
+      List.of(KafkaHeader.header("content-type", CONTENT_TYPE));
+  private KafkaProducer<String, byte[]> producer;
+  private KafkaException createFailure;
+  private long lastAttempt;
+  private boolean closed;
+
+  VertxKafkaLink(Vertx vertx, AuditConfig.KafkaSettings settings) {
+    this.vertx = vertx;
+    this.settings = settings;
+  }
+
+  /** The producer, made now if it is not yet and the last attempt is old enough. */
+  private synchronized KafkaProducer<String, byte[]> producer() {
+    if (producer != null || closed) {
+      return producer;
+    }
+    long now = System.nanoTime();
+    if (createFailure != null && now - lastAttempt < RETRY_CREATE_NANOS) {
+      return null;
+    }
+    lastAttempt = now;
+    try {
+      producer =
+          KafkaProducer.create(
+              vertx, settings.producer(), new StringSerializer(), new ByteArraySerializer());
+      // Every failure also fails its send's future, where the forwarder handles it; without a
+      // handler Vert.x would log each one again as unhandled.
+      producer.exceptionHandler(failure -> {});
+      if (createFailure != null) {
+        LOGGER.atInfo().log("audit: Kafka producer created after earlier failures");
+      }
+      createFailure = null;
+    } catch (KafkaException e) {
+      if (createFailure == null) {
+        LOGGER
+            .atWarn()
+            .addKeyValue("bootstrap", settings.bootstrapServers())
+            .addKeyValue("reason", Messages.of(e))
+            .log("audit: cannot create the Kafka producer; events are spooled and it is retried");
+      }
+      createFailure = e;
+    }
+    return producer;
+  }
+
+  @Override
+  public CompletionStage<Void> send(String key, byte[] value) {
+    KafkaProducer<String, byte[]> p = producer();
+    if (p == null) {
+      return CompletableFuture.failedFuture(notCreated());
+    }
+    KafkaProducerRecord<String, byte[]> record =
+        KafkaProducerRecord.create(settings.topic(), key, value).addHeaders(headers);
+    return stage(p.send(record).mapEmpty());
+  }
+
+  @Override
+  public CompletionStage<Void> probe() {
+    KafkaProducer<String, byte[]> p = producer();
+    if (p == null) {
+      return CompletableFuture.failedFuture(notCreated());
+    }
+    return stage(p.partitionsFor(settings.topic()).mapEmpty());
+  }
+
+  private synchronized KafkaException notCreated() {
+    if (closed) {
+      return new KafkaException("the audit log is closed");
+    }
+    return new KafkaException(
+        "no Kafka producer: " + (createFailure == null ? "closed" : Messages.of(createFailure)));
+  }
+
+  /**
+   * Closes the Kafka producer itself, on the calling thread (it blocks up to {@code
+   * timeoutMillis}): closing through the Vert.x wrapper would queue behind sends that wait for
+   * metadata while Kafka is unreachable. Sends still queued then fail at once.
+   */
+  @Override
+  public CompletionStage<Void> close(long timeoutMillis) {
+    KafkaProducer<String, byte[]> p;
+    synchronized (this) {
+      closed = true;
+      p = producer;
+      producer = null;
+    }
+    if (p == null) {
+      return CompletableFuture.completedFuture(null);
+    }
+    try {
+      p.unwrap().close(Duration.ofMillis(timeoutMillis));
+      return CompletableFuture.completedFuture(null);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private static CompletionStage<Void> stage(Future<Void> future) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    future.onComplete(
+        ignored -> done.complete(null), failure -> done.completeExceptionally(failure));
+    return done;
+  }
+}

@@ -1,0 +1,250 @@
+package io.stateguard.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The forwarder's state machine against a link the test answers by hand: when it spools, what it
+ * replays, and in which order. Time is passed in, so nothing sleeps.
+ */
+class KafkaForwarderTest {
+
+  private static final long SECOND = 1_000_000_000L;
+
+  @TempDir Path dir;
+
+  private final ScriptedLink link = new ScriptedLink();
+  private final AuditMetrics metrics =
+      new AuditMetrics(new SimpleMeterRegistry(), List.of("kafka"), new ArrayBlockingQueue<>(1));
+  private Spool spool;
+  private long now = 1_000 * SECOND;
+
+  private KafkaForwarder forwarder(Durability durability) throws IOException {
+    spool =
+        Spool.open(
+            dir,
+            1 << 20,
+            4096,
+            WhenFull.REJECT_NEW,
+            new MutableClock(Instant.parse("2026-03-01T10:00:00Z")));
+    return new KafkaForwarder(
+        link, spool, durability, Duration.ofSeconds(1), 100, metrics, () -> {});
+  }
+
+  @AfterEach
+  void close() throws IOException {
+    if (spool != null) {
+      spool.close();
+    }
+  }
+
+  private static byte[] event(int i) {
+    return ("event-" + i).getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static List<String> events(int from, int to) {
+    List<String> values = new ArrayList<>();
+    for (int i = from; i < to; i++) {
+      values.add("event-" + i);
+    }
+    return values;
+  }
+
+  /** Polls, acknowledging every send, until nothing more happens. */
+  private void deliverAll(KafkaForwarder f) throws IOException {
+    for (int round = 0; round < 1_000 && !f.idle(); round++) {
+      now += SECOND;
+      f.poll(now);
+      link.ackAll();
+      f.poll(now);
+    }
+    assertThat(f.idle()).as("forwarder idle after delivering").isTrue();
+  }
+
+  @Test
+  void sendsDirectlyWhileKafkaAnswers() throws IOException {
+    KafkaForwarder f = forwarder(Durability.ASYNC);
+
+    for (int i = 0; i < 5; i++) {
+      assertThat(f.offer("k", event(i), now)).isEqualTo(KafkaForwarder.Accepted.SENT);
+    }
+    link.ackAll();
+    f.poll(now);
+
+    assertThat(link.delivered()).containsExactlyElementsOf(events(0, 5));
+    assertThat(metrics.count("kafka", Outcome.SENT)).isEqualTo(5);
+    assertThat(metrics.count("kafka", Outcome.SPOOLED)).isZero();
+    assertThat(f.mode()).isEqualTo(KafkaForwarder.Mode.DIRECT);
+  }
+
+  @Test
+  void failedSendSpoolsEverythingUnacknowledgedAndReplaysItInOrder() throws IOException {
+    // Given three sends in flight when Kafka fails
+    KafkaForwarder f = forwarder(Durability.ASYNC);
+    for (int i = 0; i < 3; i++) {
+      f.offer("k", event(i), now);
+    }
+    link.failAll(new TimeoutException("broker down"));
+    f.poll(now);
+    // When more events come while it is down, and then it answers again
+    for (int i = 3; i < 6; i++) {
+      assertThat(f.offer("k", event(i), now)).isEqualTo(KafkaForwarder.Accepted.SPOOLED);
+    }
+    assertThat(f.problem()).contains("broker down");
+    deliverAll(f);
+
+    // Then every event arrives once, in the order it was recorded, and direct sends resume
+    assertThat(link.delivered()).containsExactlyElementsOf(events(0, 6));
+    assertThat(metrics.count("kafka", Outcome.SPOOLED)).isEqualTo(6);
+    assertThat(metrics.count("kafka", Outcome.REPLAYED)).isEqualTo(6);
+    assertThat(f.mode()).isEqualTo(KafkaForwarder.Mode.DIRECT);
+    assertThat(f.problem()).isNull();
+    assertThat(f.offer("k", event(6), now)).isEqualTo(KafkaForwarder.Accepted.SENT);
+  }
+
+  @Test
+  void slowAcknowledgementSpoolsAndALateSuccessIsNotSentTwice() throws IOException {
+    KafkaForwarder f = forwarder(Durability.ASYNC);
+    f.offer("k", event(0), now);
+    f.offer("k", event(1), now);
+
+    // No answer within spool-after: both are copied to the spool, new events go behind them.
+    now += 2 * SECOND;
+    f.poll(now);
+    assertThat(f.mode()).isEqualTo(KafkaForwarder.Mode.SPOOLING);
+    f.offer("k", event(2), now);
+    assertThat(link.sends).as("nothing replayed while the first sends are unresolved").hasSize(2);
+
+    // The slow sends then succeed: their copies are skipped, only the new event is replayed.
+    link.ackAll();
+    deliverAll(f);
+
+    assertThat(link.delivered()).containsExactlyElementsOf(events(0, 3));
+    assertThat(metrics.count("kafka", Outcome.SENT)).isEqualTo(2);
+    assertThat(metrics.count("kafka", Outcome.REPLAYED)).isEqualTo(1);
+  }
+
+  @Test
+  void tooManyUnacknowledgedSendsSpoolTheRest() throws IOException {
+    KafkaForwarder f = forwarder(Durability.ASYNC);
+    for (int i = 0; i < 100; i++) {
+      f.offer("k", event(i), now);
+    }
+
+    assertThat(f.offer("k", event(100), now)).isEqualTo(KafkaForwarder.Accepted.SPOOLED);
+    link.ackAll();
+    deliverAll(f);
+    assertThat(link.delivered()).containsExactlyElementsOf(events(0, 101));
+  }
+
+  @Test
+  void replayStartsWithOneSendAndWidensAsKafkaAcknowledges() throws IOException {
+    // Given ten spooled events after a failure
+    KafkaForwarder f = forwarder(Durability.ASYNC);
+    f.offer("k", event(0), now);
+    link.failAll(new TimeoutException("down"));
+    f.poll(now);
+    for (int i = 1; i < 10; i++) {
+      f.offer("k", event(i), now);
+    }
+
+    // When the replay begins, one send probes Kafka; each acknowledgement widens the window by one
+    f.poll(now);
+    assertThat(link.pending()).hasSize(1);
+    link.ackAll();
+    f.poll(now);
+    assertThat(link.pending()).hasSize(2);
+    link.ackAll();
+    f.poll(now);
+
+    // Then
+    assertThat(link.pending()).hasSize(4);
+  }
+
+  @Test
+  void failedReplayRewindsAndRetriesFromTheFirstUnacknowledgedEvent() throws IOException {
+    KafkaForwarder f = forwarder(Durability.ASYNC);
+    f.offer("k", event(0), now);
+    link.failAll(new TimeoutException("down"));
+    f.poll(now);
+    for (int i = 1; i < 4; i++) {
+      f.offer("k", event(i), now);
+    }
+    f.poll(now);
+    link.ackAll(); // event-0 replayed
+    f.poll(now);
+    assertThat(link.pending())
+        .extracting(ScriptedLink.Send::value)
+        .containsExactly("event-1", "event-2");
+
+    // event-1 is acknowledged, event-2 fails: the rest is sent again, after a pause
+    link.pending().get(0).result().complete(null);
+    link.pending().get(0).result().completeExceptionally(new TimeoutException("still down"));
+    f.poll(now);
+    assertThat(link.pending()).as("nothing resent before the pause").isEmpty();
+    deliverAll(f);
+
+    assertThat(link.delivered()).containsExactlyElementsOf(events(0, 4));
+  }
+
+  @Test
+  void eventKafkaRefusesForGoodIsDroppedAndCountedAndTheRestFlows() throws IOException {
+    KafkaForwarder f = forwarder(Durability.ASYNC);
+    f.offer("k", event(0), now);
+    link.failAll(new TimeoutException("down"));
+    f.poll(now);
+    f.offer("k", event(1), now);
+    f.poll(now);
+    link.pending().get(0).result().completeExceptionally(new RecordTooLargeException("too big"));
+    f.poll(now);
+    deliverAll(f);
+
+    assertThat(link.delivered()).containsExactly("event-1");
+    assertThat(metrics.count("kafka", Outcome.DROPPED)).isEqualTo(1);
+  }
+
+  @Test
+  void synchronousDurabilitySpoolsEveryEventFirstAndDeliversFromTheSpool() throws IOException {
+    KafkaForwarder f = forwarder(Durability.SYNC);
+
+    for (int i = 0; i < 4; i++) {
+      assertThat(f.offer("k", event(i), now)).isEqualTo(KafkaForwarder.Accepted.SPOOLED);
+    }
+    deliverAll(f);
+
+    assertThat(link.delivered()).containsExactlyElementsOf(events(0, 4));
+    assertThat(metrics.count("kafka", Outcome.REPLAYED)).isEqualTo(4);
+    assertThat(f.mode()).isEqualTo(KafkaForwarder.Mode.SPOOLING);
+  }
+
+  @Test
+  void startsByReplayingWhatAnEarlierRunLeftInTheSpool() throws IOException {
+    try (Spool left =
+        Spool.open(dir, 1 << 20, 4096, WhenFull.REJECT_NEW, java.time.Clock.systemUTC())) {
+      left.append("k", event(0));
+      left.append("k", event(1));
+      left.force();
+    }
+
+    KafkaForwarder f = forwarder(Durability.ASYNC);
+    assertThat(f.mode()).isEqualTo(KafkaForwarder.Mode.SPOOLING);
+    f.offer("k", event(2), now);
+    deliverAll(f);
+
+    assertThat(link.delivered()).containsExactlyElementsOf(events(0, 3));
+  }
+}
