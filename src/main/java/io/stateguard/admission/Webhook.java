@@ -5,6 +5,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.stateguard.config.PolicyException;
 import io.stateguard.config.PolicyProblem;
 import io.stateguard.policy.ClusterView;
+import io.stateguard.policy.Mutation;
 import io.stateguard.policy.Rule;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -100,18 +101,28 @@ public final class Webhook implements AutoCloseable {
    * @param config how to run; its certificate files must be set
    * @param policySource the policies' folder or file (the shipped ones when the user names none)
    * @param rules the rules policies may configure
+   * @param mutations the mutations policies may turn on
    * @param view what rules see of the rest of the cluster
    * @throws StartException naming what is wrong: bad policies (every problem), unusable certificate
    *     files, a port in use
    */
   public static Webhook start(
-      ServeConfig config, Path policySource, List<Rule> rules, ClusterView view)
+      ServeConfig config,
+      Path policySource,
+      List<Rule> rules,
+      List<Mutation> mutations,
+      ClusterView view)
       throws StartException {
-    return start(config, policySource, rules, view, Clock.systemUTC());
+    return start(config, policySource, rules, mutations, view, Clock.systemUTC());
   }
 
   static Webhook start(
-      ServeConfig config, Path policySource, List<Rule> rules, ClusterView view, Clock clock)
+      ServeConfig config,
+      Path policySource,
+      List<Rule> rules,
+      List<Mutation> mutations,
+      ClusterView view,
+      Clock clock)
       throws StartException {
     if (!config.hasCertificateFiles()) {
       throw new IllegalArgumentException("the certificate files must be set before start");
@@ -122,7 +133,7 @@ public final class Webhook implements AutoCloseable {
     try {
       // Taken before loading: a change made while loading is then seen as a change.
       policyFiles = watchable(policySource) ? Fingerprint.of(List.of(policySource)) : null;
-      policies = LivePolicies.load(policySource, rules);
+      policies = LivePolicies.load(policySource, rules, mutations);
     } catch (IOException e) {
       throw new StartException("cannot read the policies in " + policySource + ": " + e, e);
     } catch (PolicyException e) {

@@ -54,6 +54,7 @@ class WebhookIT {
             config,
             ApiServerFixtures.policies(),
             ApiServerFixtures.rules(),
+            ApiServerFixtures.mutations(),
             ApiServerFixtures.cluster());
     client = new HttpsClient(webhook.port());
   }
@@ -130,16 +131,26 @@ class WebhookIT {
         .isEqualTo(JSON.readTree(small.body()).path("response"));
   }
 
-  @Test
-  void mutateAllowsTheApiServerFixturesWithoutPatch() throws Exception {
-    for (String name : ApiServerFixtures.names()) {
-      HttpsClient.Reply reply = client.review("/mutate", ApiServerFixtures.body(name));
+  @ParameterizedTest
+  @MethodSource("fixtures")
+  void mutateAnswersEachApiServerFixtureOverHttps(String name) throws Exception {
+    ApiServerFixtures.Expected expected = ApiServerFixtures.EXPECTED.get(name);
 
-      JsonNode response = JSON.readTree(reply.body()).path("response");
-      assertThat(reply.status()).isEqualTo(200);
-      assertThat(response.path("uid").asText()).isEqualTo(ApiServerFixtures.uid(name));
-      assertThat(response.path("allowed").asBoolean()).as(name).isTrue();
-      assertThat(response.has("patch")).isFalse();
+    HttpsClient.Reply reply = client.review("/mutate?timeout=5s", ApiServerFixtures.body(name));
+
+    assertThat(reply.status()).isEqualTo(200);
+    JsonNode response = JSON.readTree(reply.body()).path("response");
+    assertThat(response.path("uid").asText()).isEqualTo(ApiServerFixtures.uid(name));
+    assertThat(response.path("allowed").asBoolean()).isTrue();
+    assertThat(response.has("patch")).as("patched").isEqualTo(expected.patched());
+    if (expected.patched()) {
+      assertThat(response.path("patchType").asText()).isEqualTo("JSONPatch");
+      String patch =
+          new String(
+              java.util.Base64.getDecoder().decode(response.path("patch").asText()),
+              StandardCharsets.UTF_8);
+      assertThat(JSON.readTree(patch).isArray()).isTrue();
+      assertThat(patch).contains("/spec/template/spec/affinity");
     }
   }
 
