@@ -146,8 +146,9 @@ final class AdmissionHandler implements Handler<RoutingContext> {
   }
 
   /**
-   * The response review to {@code review}: the request's uid, and the verdict of the policies in
-   * force. Requests no policy rule covers are allowed and counted.
+   * The response review to {@code review}, with the request's uid: on {@code /validate} the verdict
+   * of the policies in force, on {@code /mutate} the patch of the mutations they turn on. Requests
+   * nothing in the policies applies to are allowed and counted.
    *
    * @throws ReviewException (400) when the request lacks what every AdmissionReview carries
    */
