@@ -5,6 +5,7 @@ import io.stateguard.policy.Admission;
 import io.stateguard.policy.ClusterView;
 import io.stateguard.policy.Finding;
 import io.stateguard.policy.Mode;
+import io.stateguard.policy.Mutated;
 import io.stateguard.policy.ObjectRef;
 import io.stateguard.policy.Operation;
 import io.stateguard.policy.PolicyEngine;
@@ -145,8 +146,9 @@ final class AdmissionHandler implements Handler<RoutingContext> {
   }
 
   /**
-   * The response review to {@code review}: the request's uid, and the verdict of the policies in
-   * force. Requests no policy rule covers are allowed and counted.
+   * The response review to {@code review}, with the request's uid: on {@code /validate} the verdict
+   * of the policies in force, on {@code /mutate} the patch of the mutations they turn on. Requests
+   * nothing in the policies applies to are allowed and counted.
    *
    * @throws ReviewException (400) when the request lacks what every AdmissionReview carries
    */
@@ -157,16 +159,13 @@ final class AdmissionHandler implements Handler<RoutingContext> {
     }
     Admission admission = request.admission().get();
     PolicyEngine engine = policies.engine();
+    if (endpoint == Endpoint.MUTATE) {
+      return mutate(engine, request, admission);
+    }
     Verdict verdict = engine.evaluate(admission, view);
     // A finding means some rule looked; only a clean verdict needs asking whether any did.
     if (verdict.findings().isEmpty() && !covered(engine, admission)) {
       return notCovered(request);
-    }
-    if (endpoint == Endpoint.MUTATE) {
-      var patch = MutationPatch.of(verdict);
-      metrics.review(
-          endpoint, request.kind(), request.operation(), patch.isPresent() ? PATCHED : ALLOWED);
-      return ReviewResponses.mutation(request.uid(), patch);
     }
     String decision = decision(verdict);
     metrics.review(endpoint, request.kind(), request.operation(), decision);
@@ -175,6 +174,40 @@ final class AdmissionHandler implements Handler<RoutingContext> {
     }
     log(admission, verdict, decision);
     return ReviewResponses.validation(request.uid(), verdict);
+  }
+
+  /**
+   * The answer of {@code /mutate}: the patch of the mutations the policies turn on for this object,
+   * if they change anything. Only StatefulSet CREATEs and UPDATEs can be mutated ({@link
+   * PolicyEngine#mutate}); other requests are counted as not covered.
+   */
+  private AdmissionReview mutate(
+      PolicyEngine engine, ReviewCodec.Request request, Admission admission) {
+    Operation op = admission.operation();
+    if (engine.mutations().isEmpty()
+        || (op != Operation.CREATE && op != Operation.UPDATE)
+        || !"StatefulSet".equals(request.kind())) {
+      return notCovered(request);
+    }
+    Mutated mutated = engine.mutate(admission, view);
+    metrics.review(
+        endpoint, request.kind(), request.operation(), mutated.changed() ? PATCHED : ALLOWED);
+    mutated.applied().forEach(metrics::mutation);
+    if (mutated.changed() && LOGGER.isInfoEnabled()) {
+      LOGGER
+          .atInfo()
+          .addKeyValue("uid", Texts.oneLine(admission.uid()))
+          .addKeyValue("object", Texts.oneLine(ObjectRef.of(admission.subject()).toString()))
+          .addKeyValue("operation", admission.operation())
+          .addKeyValue("dryRun", admission.dryRun())
+          .addKeyValue("mutations", String.join(",", mutated.applied()))
+          .log(
+              "patched {} {}: {}",
+              admission.operation(),
+              Texts.oneLine(ObjectRef.of(admission.subject()).toString()),
+              String.join(", ", mutated.applied()));
+    }
+    return ReviewResponses.mutation(request.uid(), mutated.patch());
   }
 
   /** Whether any rule of the policies in force looks at this admission. */

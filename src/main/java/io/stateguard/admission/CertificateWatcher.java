@@ -39,17 +39,17 @@ final class CertificateWatcher {
       Path certFile,
       Path keyFile,
       ServingCertificate loaded,
+      String loadedFiles,
       Vertx vertx,
       Clock clock,
-      WebhookMetrics metrics)
-      throws IOException {
+      WebhookMetrics metrics) {
     this.certFile = certFile;
     this.keyFile = keyFile;
     this.vertx = vertx;
     this.clock = clock;
     this.metrics = metrics;
     this.current = new AtomicReference<>(loaded);
-    this.seen = Fingerprint.of(List.of(certFile, keyFile));
+    this.seen = loadedFiles;
   }
 
   /** The certificate in force. */

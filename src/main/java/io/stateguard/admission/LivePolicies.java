@@ -5,10 +5,7 @@ import io.stateguard.config.PolicyException;
 import io.stateguard.config.PolicyLoader;
 import io.stateguard.policy.Mutation;
 import io.stateguard.policy.PolicyEngine;
-import io.stateguard.policy.PolicySet;
 import io.stateguard.policy.Rule;
-import io.stateguard.policy.RuleInfo;
-import io.stateguard.policy.mutations.Mutations;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -40,26 +37,31 @@ public final class LivePolicies {
 
   private final Path source;
   private final List<Rule> rules;
+  private final List<Mutation> mutations;
   private final AtomicReference<Snapshot> current;
 
-  private LivePolicies(Path source, List<Rule> rules, Snapshot first) {
+  private LivePolicies(Path source, List<Rule> rules, List<Mutation> mutations, Snapshot first) {
     this.source = source;
     this.rules = List.copyOf(rules);
+    this.mutations = List.copyOf(mutations);
     this.current = new AtomicReference<>(first);
   }
 
   /**
-   * Loads the policies of {@code source} (a folder or one file) for {@code rules}.
+   * Loads the policies of {@code source} (a folder or one file), which may configure {@code rules}
+   * and {@code mutations}.
    *
    * @throws PolicyException with every problem of every file
    */
-  public static LivePolicies load(Path source, List<Rule> rules) throws PolicyException {
-    return new LivePolicies(source, rules, read(source, rules));
+  public static LivePolicies load(Path source, List<Rule> rules, List<Mutation> mutations)
+      throws PolicyException {
+    return new LivePolicies(source, rules, mutations, read(source, rules, mutations));
   }
 
   /** Fixed policies that are never reloaded (tests, and callers that load by other means). */
   static LivePolicies of(PolicyEngine engine, String version) {
-    return new LivePolicies(null, engine.rules(), new Snapshot(engine, version, Instant.now()));
+    return new LivePolicies(
+        null, engine.rules(), engine.mutations(), new Snapshot(engine, version, Instant.now()));
   }
 
   /** The folder or file the policies come from; null for fixed policies. */
@@ -85,18 +87,19 @@ public final class LivePolicies {
     if (source == null) {
       return current.get();
     }
-    Snapshot next = read(source, rules);
+    Snapshot next = read(source, rules, mutations);
     current.set(next);
     return next;
   }
 
-  private static Snapshot read(Path source, List<Rule> rules) throws PolicyException {
-    List<RuleInfo> infos = rules.stream().map(Rule::info).toList();
-    // Policies may configure mutations as well as rules: the same files load here as in a report.
-    List<Mutation> mutations = Mutations.all();
+  private static Snapshot read(Path source, List<Rule> rules, List<Mutation> mutations)
+      throws PolicyException {
     LoadedPolicies loaded =
-        PolicyLoader.load(source, infos, mutations.stream().map(Mutation::info).toList());
-    PolicyEngine engine = new PolicyEngine(new PolicySet(loaded.policies()), rules, mutations);
+        PolicyLoader.load(
+            source,
+            rules.stream().map(Rule::info).toList(),
+            mutations.stream().map(Mutation::info).toList());
+    PolicyEngine engine = new PolicyEngine(loaded.policySet(), rules, mutations);
     return new Snapshot(engine, loaded.version(), Instant.now());
   }
 }

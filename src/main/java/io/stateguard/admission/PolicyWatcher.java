@@ -22,11 +22,15 @@ final class PolicyWatcher {
   private final WebhookMetrics metrics;
   private String seen;
 
-  /** Watches {@code policies}, which were loaded from the files as they are now. */
-  PolicyWatcher(LivePolicies policies, WebhookMetrics metrics) throws IOException {
+  /**
+   * Watches {@code policies}.
+   *
+   * @param loaded the {@link Fingerprint} of the files, taken before they were loaded
+   */
+  PolicyWatcher(LivePolicies policies, String loaded, WebhookMetrics metrics) {
     this.policies = policies;
     this.metrics = metrics;
-    this.seen = Fingerprint.of(List.of(policies.source()));
+    this.seen = loaded;
   }
 
   /** Reloads when the files changed since the last check; returns whether they had. */

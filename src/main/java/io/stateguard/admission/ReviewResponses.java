@@ -1,17 +1,16 @@
 package io.stateguard.admission;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview;
 import io.stateguard.policy.Finding;
+import io.stateguard.policy.Patch;
 import io.stateguard.policy.Verdict;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * The AdmissionReview responses the webhook sends, built from the core's verdicts.
@@ -59,18 +58,18 @@ final class ReviewResponses {
   }
 
   /**
-   * The answer of {@code /mutate} to request {@code uid}: allowed, with {@code patch} (an RFC 6902
-   * JSON Patch array) base64-encoded when there is one. Denying is left to {@code /validate}, which
-   * the API server calls after every mutation has been applied, so a finding that the patch fixes
-   * never denies.
+   * The answer of {@code /mutate} to request {@code uid}: allowed, with {@code patch} (RFC 6902)
+   * base64-encoded when it changes anything. Denying is left to {@code /validate}, which the API
+   * server calls after every mutation has been applied, so a finding that the patch fixes never
+   * denies.
    */
-  static AdmissionReview mutation(String uid, Optional<JsonNode> patch) {
+  static AdmissionReview mutation(String uid, Patch patch) {
     AdmissionResponse response = new AdmissionResponse();
     response.setUid(uid);
     response.setAllowed(true);
-    if (patch.isPresent() && patch.get().isArray() && !patch.get().isEmpty()) {
+    if (!patch.isEmpty()) {
       try {
-        byte[] json = ReviewCodec.json().writeValueAsBytes(patch.get());
+        byte[] json = ReviewCodec.json().writeValueAsBytes(patch.json());
         response.setPatch(Base64.getEncoder().encodeToString(json));
         response.setPatchType(PATCH_TYPE);
       } catch (JsonProcessingException e) {

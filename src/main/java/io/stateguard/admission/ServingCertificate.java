@@ -17,6 +17,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.Set;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
@@ -103,6 +104,14 @@ record ServingCertificate(Buffer certPem, Buffer keyPem, X509Certificate leaf, S
         .setKeyCertOptions(new PemKeyCertOptions().setCertValue(certPem).setKeyValue(keyPem))
         .setEnabledSecureTransportProtocols(PROTOCOLS)
         .setUseAlpn(false);
+  }
+
+  /** What is wrong with serving this certificate at {@code now}: that it expired, or nothing. */
+  Optional<String> expired(Instant now) {
+    Instant notAfter = leaf.getNotAfter().toInstant();
+    return notAfter.isBefore(now)
+        ? Optional.of("the serving certificate expired at " + notAfter)
+        : Optional.empty();
   }
 
   /** Whether the leaf is not yet valid at {@code now} (a clock ahead of the issuer's). */

@@ -1,6 +1,7 @@
 package io.stateguard.admission;
 
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview;
+import io.stateguard.policy.Admission;
 import io.stateguard.policy.ClusterView;
 import io.stateguard.policy.Verdict;
 import java.io.IOException;
@@ -28,8 +29,12 @@ final class Warmup {
       }
       AdmissionReview review = ReviewCodec.decode(in.readAllBytes());
       ReviewCodec.Request request = ReviewCodec.request(review);
-      Verdict verdict = policies.engine().evaluate(request.admission().orElseThrow(), view);
+      Admission admission = request.admission().orElseThrow();
+      Verdict verdict = policies.engine().evaluate(admission, view);
       ReviewCodec.encode(ReviewResponses.validation(request.uid(), verdict));
+      ReviewCodec.encode(
+          ReviewResponses.mutation(
+              request.uid(), policies.engine().mutate(admission, view).patch()));
     } catch (IOException | ReviewException | RuntimeException e) {
       // Only a lost head start: the server works without it.
       LOGGER.atWarn().log("warm-up failed: {}", e.toString());

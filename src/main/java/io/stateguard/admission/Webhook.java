@@ -5,6 +5,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.stateguard.config.PolicyException;
 import io.stateguard.config.PolicyProblem;
 import io.stateguard.policy.ClusterView;
+import io.stateguard.policy.Mutation;
 import io.stateguard.policy.Rule;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -100,26 +101,41 @@ public final class Webhook implements AutoCloseable {
    * @param config how to run; its certificate files must be set
    * @param policySource the policies' folder or file (the shipped ones when the user names none)
    * @param rules the rules policies may configure
+   * @param mutations the mutations policies may turn on
    * @param view what rules see of the rest of the cluster
    * @throws StartException naming what is wrong: bad policies (every problem), unusable certificate
    *     files, a port in use
    */
   public static Webhook start(
-      ServeConfig config, Path policySource, List<Rule> rules, ClusterView view)
+      ServeConfig config,
+      Path policySource,
+      List<Rule> rules,
+      List<Mutation> mutations,
+      ClusterView view)
       throws StartException {
-    return start(config, policySource, rules, view, Clock.systemUTC());
+    return start(config, policySource, rules, mutations, view, Clock.systemUTC());
   }
 
   static Webhook start(
-      ServeConfig config, Path policySource, List<Rule> rules, ClusterView view, Clock clock)
+      ServeConfig config,
+      Path policySource,
+      List<Rule> rules,
+      List<Mutation> mutations,
+      ClusterView view,
+      Clock clock)
       throws StartException {
     if (!config.hasCertificateFiles()) {
       throw new IllegalArgumentException("the certificate files must be set before start");
     }
     long started = System.nanoTime();
     LivePolicies policies;
+    String policyFiles;
     try {
-      policies = LivePolicies.load(policySource, rules);
+      // Taken before loading: a change made while loading is then seen as a change.
+      policyFiles = watchable(policySource) ? Fingerprint.of(List.of(policySource)) : null;
+      policies = LivePolicies.load(policySource, rules, mutations);
+    } catch (IOException e) {
+      throw new StartException("cannot read the policies in " + policySource + ": " + e, e);
     } catch (PolicyException e) {
       throw new StartException(
           "the policies in "
@@ -148,7 +164,7 @@ public final class Webhook implements AutoCloseable {
             .withMetrics(new MicrometerMetricsFactory(registry))
             .build();
     try {
-      return start(config, policies, view, clock, vertx, registry, started);
+      return start(config, policies, policyFiles, view, clock, vertx, registry, started);
     } catch (StartException | RuntimeException e) {
       closeQuietly(vertx);
       throw e;
@@ -158,6 +174,7 @@ public final class Webhook implements AutoCloseable {
   private static Webhook start(
       ServeConfig config,
       LivePolicies policies,
+      String policyFiles,
       ClusterView view,
       Clock clock,
       Vertx vertx,
@@ -170,14 +187,17 @@ public final class Webhook implements AutoCloseable {
     CertificateWatcher certificates;
     PolicyWatcher policyWatcher;
     try {
+      String certFiles = Fingerprint.of(List.of(certFile, keyFile));
       ServingCertificate certificate = ServingCertificate.read(certFile, keyFile, vertx, clock);
-      certificates = new CertificateWatcher(certFile, keyFile, certificate, vertx, clock, metrics);
-      policyWatcher = watchable(policies.source()) ? new PolicyWatcher(policies, metrics) : null;
+      certificates =
+          new CertificateWatcher(certFile, keyFile, certificate, certFiles, vertx, clock, metrics);
     } catch (IOException e) {
       throw new StartException(e.getMessage(), e);
     }
+    policyWatcher = policyFiles == null ? null : new PolicyWatcher(policies, policyFiles, metrics);
     Readiness readiness = new Readiness();
-    readiness.add("certificates", () -> Optional.empty());
+    // Both were loaded before the server listens; a certificate can still expire while it runs.
+    readiness.add("certificates", () -> certificates.current().expired(clock.instant()));
     readiness.add("policies", () -> Optional.empty());
 
     WorkerExecutor evaluation =

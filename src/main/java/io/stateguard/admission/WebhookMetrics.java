@@ -23,9 +23,12 @@ import java.util.regex.Pattern;
  *       stateguard_http_request_duration_seconds{endpoint}} (a histogram): every request;
  *   <li>{@code stateguard_admission_reviews_total{endpoint,kind,operation,decision}}: each answered
  *       review; decision is {@code allowed}, {@code denied}, {@code exempt} (allowed despite an
- *       enforced finding) or {@code not_covered} (no policy rule applies to it);
+ *       enforced finding), {@code patched} (mutated) or {@code not_covered} (nothing the policies
+ *       do applies to it);
  *   <li>{@code stateguard_admission_findings_total{rule,mode,decision}}: each finding, with the
  *       decision on its request;
+ *   <li>{@code stateguard_admission_mutations_total{mutation}}: each mutation that changed an
+ *       object on {@code /mutate};
  *   <li>{@code stateguard_admission_errors_total{endpoint}}: reviews that failed inside the webhook
  *       (answered 500);
  *   <li>{@code stateguard_policy_reloads_total{result}} and {@code
@@ -108,6 +111,11 @@ final class WebhookMetrics {
             "decision",
             decision)
         .increment();
+  }
+
+  /** One mutation that changed an object. */
+  void mutation(String id) {
+    counter("stateguard_admission_mutations_total", "mutation", id).increment();
   }
 
   void error(Endpoint endpoint) {

@@ -3,6 +3,7 @@ package io.stateguard.cli;
 import io.stateguard.admission.ServeConfig;
 import io.stateguard.admission.Webhook;
 import io.stateguard.policy.ClusterView;
+import io.stateguard.policy.mutations.Mutations;
 import io.stateguard.policy.rules.Rules;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -189,7 +190,7 @@ final class ServeCommand implements Callable<Integer> {
     Path source = config.policies().isPresent() ? config.policies().get() : bundledPolicies();
     Webhook webhook;
     try {
-      webhook = Webhook.start(config, source, Rules.all(), ClusterView.empty());
+      webhook = Webhook.start(config, source, Rules.all(), Mutations.all(), ClusterView.empty());
     } catch (Webhook.StartException e) {
       err.println("stateguard: " + e.getMessage());
       err.flush();

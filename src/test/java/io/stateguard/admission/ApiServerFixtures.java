@@ -11,7 +11,9 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.stateguard.cluster.ManifestClusterView;
 import io.stateguard.policy.ClusterView;
+import io.stateguard.policy.Mutation;
 import io.stateguard.policy.Rule;
+import io.stateguard.policy.mutations.Mutations;
 import io.stateguard.policy.rules.Rules;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -46,10 +48,13 @@ final class ApiServerFixtures {
    * @param denying the rule ids of the enforced findings (in the 403 message)
    * @param warning the rule ids of the warnings
    * @param covered whether a policy rule looks at the request at all
+   * @param patched whether {@code /mutate} answers with a patch (the baseline policy turns on the
+   *     anti-affinity mutation, which applies on CREATE only)
    */
-  record Expected(boolean allowed, Set<String> denying, Set<String> warning, boolean covered) {
+  record Expected(
+      boolean allowed, Set<String> denying, Set<String> warning, boolean covered, boolean patched) {
     static Expected notCovered() {
-      return new Expected(true, Set.of(), Set.of(), false);
+      return new Expected(true, Set.of(), Set.of(), false, false);
     }
   }
 
@@ -57,7 +62,7 @@ final class ApiServerFixtures {
       Map.of(
           // Baseline policy: no readiness probe warns; the 30 s grace period is only recorded.
           "statefulset-create.json",
-          new Expected(true, Set.of(), Set.of("readiness-probe"), true),
+          new Expected(true, Set.of(), Set.of("readiness-probe"), true, true),
           // Strict policy (webhook-test/allow=false): probe and grace period are enforced; the
           // missing headless Service warns under the baseline.
           "statefulset-create-denied.json",
@@ -65,15 +70,16 @@ final class ApiServerFixtures {
               false,
               Set.of("readiness-probe", "termination-grace-period"),
               Set.of("headless-service"),
+              true,
               true),
           "statefulset-update.json",
-          new Expected(true, Set.of(), Set.of("readiness-probe"), true),
+          new Expected(true, Set.of(), Set.of("readiness-probe"), true, false),
           // Deleting a StatefulSet is not something these policies look at.
           "statefulset-delete.json",
           Expected.notCovered(),
           // maxUnavailable 1 keeps 4 of 5 members of demo/web up: quorum holds.
           "pdb-create.json",
-          new Expected(true, Set.of(), Set.of(), true),
+          new Expected(true, Set.of(), Set.of(), true, false),
           "pod-delete.json",
           Expected.notCovered(),
           "pod-delete-final.json",
@@ -135,6 +141,21 @@ final class ApiServerFixtures {
 
   static String uid(String name) {
     return tree(name).path("request").path("uid").asText();
+  }
+
+  /** The mutations the tests run: a fixed set, for the same reason. */
+  static final Set<String> MUTATION_IDS = Set.of("anti-affinity");
+
+  static List<Mutation> mutations() {
+    List<Mutation> mutations =
+        Mutations.all().stream().filter(m -> MUTATION_IDS.contains(m.id())).toList();
+    assertThat(mutations).as("the mutations the fixtures are checked with").hasSize(1);
+    return mutations;
+  }
+
+  /** The webhook's policies, as the tests load them. */
+  static LivePolicies livePolicies() throws Exception {
+    return LivePolicies.load(policies(), rules(), mutations());
   }
 
   static List<Rule> rules() {

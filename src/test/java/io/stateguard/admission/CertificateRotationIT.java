@@ -45,6 +45,7 @@ class CertificateRotationIT {
             config,
             ApiServerFixtures.policies(),
             ApiServerFixtures.rules(),
+            ApiServerFixtures.mutations(),
             ApiServerFixtures.cluster());
   }
 

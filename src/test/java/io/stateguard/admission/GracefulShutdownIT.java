@@ -43,6 +43,7 @@ class GracefulShutdownIT {
             config,
             ApiServerFixtures.policies(),
             ApiServerFixtures.rules(),
+            ApiServerFixtures.mutations(),
             ApiServerFixtures.cluster());
     byte[] body = ApiServerFixtures.body("statefulset-create-denied.json");
     try (HttpsClient client = new HttpsClient(webhook.port())) {

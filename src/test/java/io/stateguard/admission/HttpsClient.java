@@ -15,6 +15,7 @@ import java.security.MessageDigest;
 import java.security.cert.Certificate;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -46,6 +47,13 @@ final class HttpsClient implements AutoCloseable {
    * @param keepAlive false to open a new connection (a new TLS handshake) for every request
    */
   HttpsClient(int port, String host, Path ca, boolean keepAlive) {
+    this(port, host, ca, keepAlive, Set.of("TLSv1.2", "TLSv1.3"));
+  }
+
+  /**
+   * @param protocols the TLS versions the client offers
+   */
+  HttpsClient(int port, String host, Path ca, boolean keepAlive, Set<String> protocols) {
     this.vertx = Vertx.vertx();
     this.port = port;
     this.host = host;
@@ -55,6 +63,7 @@ final class HttpsClient implements AutoCloseable {
                 .setSsl(true)
                 .setVerifyHost(true)
                 .setTrustOptions(new PemTrustOptions().addCertPath(ca.toString()))
+                .setEnabledSecureTransportProtocols(protocols)
                 .setKeepAlive(keepAlive)
                 .setConnectTimeout(5_000));
   }

@@ -43,7 +43,12 @@ class PolicyReloadIT {
                     "STATEGUARD_SHUTDOWN_GRACE", "1s"))
             .withCertificateFiles(certs.resolve("tls.crt"), certs.resolve("tls.key"));
     webhook =
-        Webhook.start(config, policies, ApiServerFixtures.rules(), ApiServerFixtures.cluster());
+        Webhook.start(
+            config,
+            policies,
+            ApiServerFixtures.rules(),
+            ApiServerFixtures.mutations(),
+            ApiServerFixtures.cluster());
     client = new HttpsClient(webhook.port());
   }
 

@@ -3,7 +3,10 @@ package io.stateguard.admission;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.flipkart.zjsonpatch.JsonPatch;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -15,6 +18,7 @@ import io.stateguard.policy.Rule;
 import io.stateguard.policy.RuleContext;
 import io.stateguard.policy.RuleInfo;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +39,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ProcessReviewTest {
 
   private static final Pattern RULE_ID = Pattern.compile("\\[([a-z0-9-]+)]");
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private SimpleMeterRegistry registry;
   private AdmissionHandler validate;
@@ -44,8 +49,7 @@ class ProcessReviewTest {
   void setUp() throws Exception {
     registry = new SimpleMeterRegistry();
     WebhookMetrics metrics = new WebhookMetrics(registry);
-    LivePolicies policies =
-        LivePolicies.load(ApiServerFixtures.policies(), ApiServerFixtures.rules());
+    LivePolicies policies = ApiServerFixtures.livePolicies();
     validate =
         new AdmissionHandler(
             Endpoint.VALIDATE, policies, ApiServerFixtures.cluster(), metrics, null);
@@ -163,18 +167,59 @@ class ProcessReviewTest {
         .isEqualTo(1.0);
   }
 
-  @Test
-  void mutateAllowsWithoutPatchOrWarningsEvenWhatValidateDenies() throws Exception {
-    AdmissionResponse response =
-        mutate.processReview(decode("statefulset-create-denied.json")).getResponse();
+  @ParameterizedTest
+  @MethodSource("fixtures")
+  void mutateAnswersEachFixtureWithThePatchOfTheMutationsTurnedOn(String name) throws Exception {
+    ApiServerFixtures.Expected expected = ApiServerFixtures.EXPECTED.get(name);
 
-    assertThat(response.getAllowed()).isTrue();
-    assertThat(response.getUid())
-        .isEqualTo(ApiServerFixtures.uid("statefulset-create-denied.json"));
-    assertThat(response.getPatch()).isNull();
-    assertThat(response.getPatchType()).isNull();
-    assertThat(response.getWarnings()).isNullOrEmpty();
+    AdmissionResponse response = mutate.processReview(decode(name)).getResponse();
+
+    assertThat(response.getUid()).isEqualTo(ApiServerFixtures.uid(name));
+    assertThat(response.getAllowed()).as("/mutate leaves denying to /validate").isTrue();
     assertThat(response.getStatus()).isNull();
+    assertThat(response.getWarnings()).isNullOrEmpty();
+    if (!expected.patched()) {
+      assertThat(response.getPatch()).isNull();
+      assertThat(response.getPatchType()).isNull();
+      return;
+    }
+    assertThat(response.getPatchType()).isEqualTo("JSONPatch");
+    JsonNode patch = JSON.readTree(Base64.getDecoder().decode(response.getPatch()));
+    JsonNode object = JSON.valueToTree(decode(name).getRequest().getObject());
+    JsonNode patched = JsonPatch.apply(patch, object);
+    assertThat(patched.at("/spec/template/spec/affinity/podAntiAffinity"))
+        .as("the anti-affinity the patch adds")
+        .isNotEmpty();
+    assertThat(patched.at("/metadata/annotations").toString()).contains("anti-affinity");
+  }
+
+  @Test
+  void countsPatchedReviewsAndEachMutation() throws Exception {
+    mutate.processReview(decode("statefulset-create.json"));
+    mutate.processReview(decode("statefulset-update.json"));
+
+    assertThat(
+            registry
+                .get("stateguard_admission_reviews_total")
+                .tags("endpoint", "mutate", "decision", AdmissionHandler.PATCHED)
+                .counter()
+                .count())
+        .isEqualTo(1.0);
+    assertThat(
+            registry
+                .get("stateguard_admission_reviews_total")
+                .tags("endpoint", "mutate", "decision", AdmissionHandler.ALLOWED)
+                .counter()
+                .count())
+        .as("the UPDATE: anti-affinity applies to new sets only")
+        .isEqualTo(1.0);
+    assertThat(
+            registry
+                .get("stateguard_admission_mutations_total")
+                .tag("mutation", "anti-affinity")
+                .counter()
+                .count())
+        .isEqualTo(1.0);
   }
 
   @Test

@@ -8,11 +8,11 @@ import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
 import io.stateguard.policy.Finding;
 import io.stateguard.policy.Mode;
 import io.stateguard.policy.ObjectRef;
+import io.stateguard.policy.Patch;
 import io.stateguard.policy.Verdict;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Optional;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -101,28 +101,27 @@ class ReviewResponsesTest {
   @Test
   void mutationCarriesTheBase64JsonPatch() throws Exception {
     ObjectMapper json = new ObjectMapper();
-    JsonNode patch =
+    JsonNode op =
         json.readTree(
-            "[{\"op\":\"add\",\"path\":\"/spec/persistentVolumeClaimRetentionPolicy\","
-                + "\"value\":{\"whenDeleted\":\"Retain\",\"whenScaled\":\"Delete\"}}]");
+            "{\"op\":\"add\",\"path\":\"/spec/persistentVolumeClaimRetentionPolicy\","
+                + "\"value\":{\"whenDeleted\":\"Retain\",\"whenScaled\":\"Delete\"}}");
 
-    AdmissionResponse response = ReviewResponses.mutation("u3", Optional.of(patch)).getResponse();
+    AdmissionResponse response =
+        ReviewResponses.mutation("u3", Patch.of(List.of(op))).getResponse();
 
     assertThat(response.getAllowed()).isTrue();
     assertThat(response.getPatchType()).isEqualTo("JSONPatch");
-    assertThat(json.readTree(Base64.getDecoder().decode(response.getPatch()))).isEqualTo(patch);
+    assertThat(json.readTree(Base64.getDecoder().decode(response.getPatch())))
+        .isEqualTo(json.createArrayNode().add(op));
   }
 
   @Test
-  void mutationWithoutChangesHasNoPatch() throws Exception {
-    JsonNode empty = new ObjectMapper().readTree("[]");
+  void mutationWithoutChangesHasNoPatch() {
+    AdmissionResponse response = ReviewResponses.mutation("u4", Patch.EMPTY).getResponse();
 
-    AdmissionResponse none = ReviewResponses.mutation("u4", Optional.empty()).getResponse();
-    AdmissionResponse emptyPatch = ReviewResponses.mutation("u4", Optional.of(empty)).getResponse();
-
-    assertThat(none.getPatch()).isNull();
-    assertThat(none.getPatchType()).isNull();
-    assertThat(emptyPatch.getPatch()).isNull();
+    assertThat(response.getAllowed()).isTrue();
+    assertThat(response.getPatch()).isNull();
+    assertThat(response.getPatchType()).isNull();
   }
 
   private static Finding finding(String rule, Mode mode, String message) {

@@ -63,6 +63,19 @@ class ServingCertificateTest {
   }
 
   @Test
+  void saysWhenTheCertificateInForceHasExpired() throws Exception {
+    ServingCertificate cert =
+        ServingCertificate.read(
+            TestTls.file("tls1.crt"), TestTls.file("tls1.key"), vertx, Clock.systemUTC());
+
+    assertThat(cert.expired(Instant.now())).isEmpty();
+    assertThat(cert.expired(Instant.parse("2200-01-01T00:00:00Z")))
+        .get()
+        .asString()
+        .startsWith("the serving certificate expired at 2126-");
+  }
+
+  @Test
   void namesAMissingFile() {
     Path missing = Path.of("no-such-dir", "tls.crt");
 

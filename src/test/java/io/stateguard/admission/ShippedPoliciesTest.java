@@ -2,14 +2,19 @@ package io.stateguard.admission;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.flipkart.zjsonpatch.JsonPatch;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
-import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.stateguard.cluster.ManifestClusterView;
+import io.stateguard.policy.ClusterView;
 import io.stateguard.policy.Finding;
 import io.stateguard.policy.Mode;
 import io.stateguard.policy.PolicyEngine;
+import io.stateguard.policy.mutations.Mutations;
 import io.stateguard.policy.rules.Rules;
 import io.stateguard.report.Loaded;
 import io.stateguard.report.Manifest;
@@ -17,6 +22,7 @@ import io.stateguard.report.ObjectReport;
 import io.stateguard.report.ReportRunner;
 import io.stateguard.report.SourceLocation;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,12 +32,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The shipped policies ({@code policies/}) and every rule, on the API server's own bodies: the
- * webhook gives each object the verdict {@code stateguard report} gives the same object, which is
- * the promise that a report predicts what the cluster will say.
+ * webhook (mutated by {@code /mutate}, then validated by {@code /validate}, as the API server calls
+ * them) gives each object the verdict {@code stateguard report} gives the same object, which is the
+ * promise that a report predicts what the cluster will say.
  */
 class ShippedPoliciesTest {
 
   private static final Path SHIPPED = Path.of("policies");
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   @ParameterizedTest
   @ValueSource(
@@ -42,18 +50,29 @@ class ShippedPoliciesTest {
         "pdb-create.json"
       })
   void webhookAndReportAgreeOnEachObject(String name) throws Exception {
-    LivePolicies policies = LivePolicies.load(SHIPPED, Rules.all());
-    AdmissionReview review = ReviewCodec.decode(ApiServerFixtures.body(name));
-    HasMetadata object = ReviewCodec.request(review).admission().orElseThrow().subject();
-    AdmissionHandler handler =
-        new AdmissionHandler(
-            Endpoint.VALIDATE,
-            policies,
-            ManifestClusterView.of(List.of(object)),
-            new WebhookMetrics(new SimpleMeterRegistry()),
-            null);
+    LivePolicies policies = LivePolicies.load(SHIPPED, Rules.all(), Mutations.all());
+    HasMetadata object =
+        ReviewCodec.request(ReviewCodec.decode(ApiServerFixtures.body(name)))
+            .admission()
+            .orElseThrow()
+            .subject();
+    ClusterView view = ManifestClusterView.of(List.of(object));
+    WebhookMetrics metrics = new WebhookMetrics(new SimpleMeterRegistry());
+    AdmissionHandler mutate = new AdmissionHandler(Endpoint.MUTATE, policies, view, metrics, null);
+    AdmissionHandler validate =
+        new AdmissionHandler(Endpoint.VALIDATE, policies, view, metrics, null);
 
-    AdmissionResponse answer = handler.processReview(review).getResponse();
+    // As the API server does: /mutate, its patch applied, then /validate on the result.
+    AdmissionResponse mutation =
+        mutate.processReview(ReviewCodec.decode(ApiServerFixtures.body(name))).getResponse();
+    ObjectNode review = ApiServerFixtures.tree(name);
+    if (mutation.getPatch() != null) {
+      JsonNode patch = JSON.readTree(Base64.getDecoder().decode(mutation.getPatch()));
+      ObjectNode request = (ObjectNode) review.get("request");
+      request.set("object", JsonPatch.apply(patch, request.get("object")));
+    }
+    AdmissionResponse answer =
+        validate.processReview(ReviewCodec.decode(ApiServerFixtures.bytes(review))).getResponse();
     ObjectReport report = report(policies.engine(), object);
 
     assertThat(answer.getAllowed()).as("allowed").isEqualTo(report.allowed());

@@ -54,6 +54,7 @@ class WebhookIT {
             config,
             ApiServerFixtures.policies(),
             ApiServerFixtures.rules(),
+            ApiServerFixtures.mutations(),
             ApiServerFixtures.cluster());
     client = new HttpsClient(webhook.port());
   }
@@ -130,16 +131,26 @@ class WebhookIT {
         .isEqualTo(JSON.readTree(small.body()).path("response"));
   }
 
-  @Test
-  void mutateAllowsTheApiServerFixturesWithoutPatch() throws Exception {
-    for (String name : ApiServerFixtures.names()) {
-      HttpsClient.Reply reply = client.review("/mutate", ApiServerFixtures.body(name));
+  @ParameterizedTest
+  @MethodSource("fixtures")
+  void mutateAnswersEachApiServerFixtureOverHttps(String name) throws Exception {
+    ApiServerFixtures.Expected expected = ApiServerFixtures.EXPECTED.get(name);
 
-      JsonNode response = JSON.readTree(reply.body()).path("response");
-      assertThat(reply.status()).isEqualTo(200);
-      assertThat(response.path("uid").asText()).isEqualTo(ApiServerFixtures.uid(name));
-      assertThat(response.path("allowed").asBoolean()).as(name).isTrue();
-      assertThat(response.has("patch")).isFalse();
+    HttpsClient.Reply reply = client.review("/mutate?timeout=5s", ApiServerFixtures.body(name));
+
+    assertThat(reply.status()).isEqualTo(200);
+    JsonNode response = JSON.readTree(reply.body()).path("response");
+    assertThat(response.path("uid").asText()).isEqualTo(ApiServerFixtures.uid(name));
+    assertThat(response.path("allowed").asBoolean()).isTrue();
+    assertThat(response.has("patch")).as("patched").isEqualTo(expected.patched());
+    if (expected.patched()) {
+      assertThat(response.path("patchType").asText()).isEqualTo("JSONPatch");
+      String patch =
+          new String(
+              java.util.Base64.getDecoder().decode(response.path("patch").asText()),
+              StandardCharsets.UTF_8);
+      assertThat(JSON.readTree(patch).isArray()).isTrue();
+      assertThat(patch).contains("/spec/template/spec/affinity");
     }
   }
 
@@ -150,6 +161,18 @@ class WebhookIT {
     assertThat(reply.status()).isEqualTo(200);
     assertThat(reply.protocol()).isEqualTo("TLSv1.3");
     assertThat(reply.certificateFingerprint()).isEqualTo(webhook.certificateFingerprint());
+  }
+
+  @Test
+  void servesTls12ToAClientThatOffersNothingNewer() throws Exception {
+    try (HttpsClient tls12 =
+        new HttpsClient(webhook.port(), TestTls.SAN_HOST, TestTls.ca(), true, Set.of("TLSv1.2"))) {
+      HttpsClient.Reply reply =
+          tls12.review("/validate", ApiServerFixtures.body("statefulset-create.json"));
+
+      assertThat(reply.status()).isEqualTo(200);
+      assertThat(reply.protocol()).isEqualTo("TLSv1.2");
+    }
   }
 
   @Test

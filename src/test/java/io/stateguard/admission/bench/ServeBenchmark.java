@@ -123,29 +123,11 @@ public final class ServeBenchmark {
       awaitReady(client, noopPort, noop);
       byte[] noopAnswer = answer(client, noopPort, body);
 
-      List<Result> results = new ArrayList<>();
-      results.add(
-          measure(
-              "no-op TLS endpoint",
-              client,
-              noopPort,
-              noop,
-              body,
-              rate,
-              seconds,
-              warmup,
-              concurrency));
-      results.add(
-          measure(
-              "stateguard serve",
-              client,
-              servePort,
-              serve,
-              body,
-              rate,
-              seconds,
-              warmup,
-              concurrency));
+      List<Target> targets =
+          List.of(
+              new Target("no-op TLS endpoint", noopPort, noop),
+              new Target("stateguard serve", servePort, serve));
+      List<Result> results = measure(targets, client, body, rate, seconds, warmup, concurrency);
       String report =
           report(
               results,
@@ -167,42 +149,96 @@ public final class ServeBenchmark {
     }
   }
 
-  private static Result measure(
-      String name,
+  /** One server under test, and what was measured of it so far. */
+  private static final class Target {
+    final String name;
+    final int port;
+    final Process process;
+    final Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+    long rateErrors;
+    long completed;
+    long closedErrors;
+    long serverCpuNanos;
+    long generatorCpuNanos;
+    long rssIdleKib;
+    final AtomicLong rssLoadKib = new AtomicLong();
+
+    Target(String name, int port, Process process) {
+      this.name = name;
+      this.port = port;
+      this.process = process;
+    }
+  }
+
+  /**
+   * Warms both targets up, then measures them in alternating slices (A B, B A, ...), so that
+   * whatever else the machine does at the time weighs on both alike.
+   */
+  private static List<Result> measure(
+      List<Target> targets,
       HttpClient client,
-      int port,
-      Process process,
       byte[] body,
       int rate,
       int seconds,
       int warmup,
       int concurrency)
       throws Exception {
-    System.err.printf("%s: warm-up %d s at %d/s%n", name, warmup, rate);
-    fixedRate(client, port, body, rate, warmup);
+    for (Target t : targets) {
+      System.err.printf("%s: warm-up %d s at %d/s%n", t.name, warmup, rate);
+      fixedRate(client, t.port, body, rate, warmup);
+    }
     Thread.sleep(1000);
-    long rssIdle = rssKib(process);
-    System.err.printf("%s: %d s at %d/s%n", name, seconds, rate);
-    RateRun run = fixedRate(client, port, body, rate, seconds);
-    System.err.printf("%s: %d s closed loop, %d in flight%n", name, seconds, concurrency);
-    AtomicLong rssLoad = new AtomicLong();
-    long serverCpu = cpuNanos(process.pid());
-    long generatorCpu = cpuNanos(ProcessHandle.current().pid());
-    ClosedRun closed = closedLoop(client, port, body, concurrency, seconds, process, rssLoad);
-    double serverPerRequest = (cpuNanos(process.pid()) - serverCpu) / 1e3 / closed.completed;
-    double generatorPerRequest =
-        (cpuNanos(ProcessHandle.current().pid()) - generatorCpu) / 1e3 / closed.completed;
-    return new Result(
-        name,
-        rate,
-        run.latency,
-        run.errors.get(),
-        closed.completed / (double) seconds,
-        closed.errors,
-        rssIdle,
-        rssLoad.get(),
-        serverPerRequest,
-        generatorPerRequest);
+    for (Target t : targets) {
+      t.rssIdleKib = rssKib(t.process);
+    }
+    int slices = Math.max(1, Math.min(4, seconds / 5));
+    int slice = Math.max(1, seconds / slices);
+    for (int i = 0; i < slices; i++) {
+      for (Target t : order(targets, i)) {
+        System.err.printf("%s: %d s at %d/s%n", t.name, slice, rate);
+        RateRun run = fixedRate(client, t.port, body, rate, slice);
+        t.latency.add(run.latency);
+        t.rateErrors += run.errors.get();
+      }
+    }
+    for (int i = 0; i < slices; i++) {
+      for (Target t : order(targets, i)) {
+        System.err.printf("%s: %d s closed loop, %d in flight%n", t.name, slice, concurrency);
+        long serverCpu = cpuNanos(t.process.pid());
+        long generatorCpu = cpuNanos(ProcessHandle.current().pid());
+        ClosedRun closed =
+            closedLoop(client, t.port, body, concurrency, slice, t.process, t.rssLoadKib);
+        t.serverCpuNanos += cpuNanos(t.process.pid()) - serverCpu;
+        t.generatorCpuNanos += cpuNanos(ProcessHandle.current().pid()) - generatorCpu;
+        t.completed += closed.completed;
+        t.closedErrors += closed.errors;
+      }
+    }
+    List<Result> results = new ArrayList<>();
+    for (Target t : targets) {
+      results.add(
+          new Result(
+              t.name,
+              rate,
+              t.latency,
+              t.rateErrors,
+              t.completed / (double) (slices * slice),
+              t.closedErrors,
+              t.rssIdleKib,
+              t.rssLoadKib.get(),
+              t.serverCpuNanos / 1e3 / t.completed,
+              t.generatorCpuNanos / 1e3 / t.completed));
+    }
+    return results;
+  }
+
+  private static List<Target> order(List<Target> targets, int slice) {
+    if (slice % 2 == 0) {
+      return targets;
+    }
+    List<Target> reversed = new ArrayList<>(targets);
+    java.util.Collections.reverse(reversed);
+    return reversed;
   }
 
   record RateRun(Histogram latency, AtomicLong errors) {}
