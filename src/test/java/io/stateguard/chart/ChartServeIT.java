@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -17,6 +18,7 @@ import io.stateguard.certs.CertificateAuthority;
 import io.stateguard.certs.SubjectNames;
 import io.stateguard.certs.TlsMaterial;
 import io.stateguard.policy.ClusterView;
+import io.stateguard.policy.mutations.Mutations;
 import io.stateguard.policy.rules.Rules;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -31,6 +33,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -116,6 +119,25 @@ class ChartServeIT {
     assertThat(response.path("warnings")).as("warnings").isEmpty();
   }
 
+  @Test
+  void mutationValuesPatchAStatefulSetTheirPolicyMatches() throws Exception {
+    // Given the values that turn mutations on for databases, and a database's StatefulSet
+    Rendered rendered = Chart.render(Chart.valueSet("mutations.yaml"));
+    start(rendered);
+    ObjectNode review = (ObjectNode) JSON.readTree(Files.readAllBytes(DENIED));
+    ((ObjectNode) review.at("/request/object/metadata/labels"))
+        .put("stateguard.io/class", "database");
+
+    // When
+    JsonNode response = review("/mutate", JSON.writeValueAsBytes(review));
+
+    // Then the mutating webhook the chart registers adds the anti-affinity the set lacks
+    assertThat(response.path("allowed").asBoolean()).isTrue();
+    assertThat(response.path("patchType").asText()).isEqualTo("JSONPatch");
+    JsonNode patch = JSON.readTree(Base64.getDecoder().decode(response.path("patch").asText()));
+    assertThat(patch.findValuesAsText("path")).contains("/spec/template/spec/affinity");
+  }
+
   /** Starts serve as the pods would, with files in place of the volumes. */
   private void start(Rendered rendered) throws Exception {
     Container container = ChartWorkloadIT.podSpec(rendered).getContainers().get(0);
@@ -149,7 +171,7 @@ class ChartServeIT {
     settings.put("STATEGUARD_PORT", "0");
     settings.put("STATEGUARD_INSTANCES", "1");
     ServeConfig config = ServeConfig.from(settings);
-    webhook = Webhook.start(config, policies, Rules.all(), ClusterView.empty());
+    webhook = Webhook.start(config, policies, Rules.all(), Mutations.all(), ClusterView.empty());
 
     client =
         vertx.createHttpClient(
