@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -28,6 +29,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * serve accepts.
  */
 class ChartWorkloadIT {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   static List<Chart.ValueSet> valueSets() {
     return Chart.valueSets();
@@ -95,25 +98,28 @@ class ChartWorkloadIT {
         .isZero();
     assertThat(podLabels).containsAllEntriesOf(deployment.getSpec().getSelector().getMatchLabels());
     String antiAffinity = set.at("/podAntiAffinity").asText();
-    var terms =
-        antiAffinity.equals("hard")
-            ? pod.getAffinity()
-                .getPodAntiAffinity()
-                .getRequiredDuringSchedulingIgnoredDuringExecution()
-            : pod
-                .getAffinity()
-                .getPodAntiAffinity()
-                .getPreferredDuringSchedulingIgnoredDuringExecution()
-                .stream()
-                .map(w -> w.getPodAffinityTerm())
-                .toList();
-    assertThat(terms)
-        .singleElement()
-        .satisfies(
-            t -> {
-              assertThat(t.getTopologyKey()).isEqualTo("kubernetes.io/hostname");
-              assertThat(podLabels).containsAllEntriesOf(t.getLabelSelector().getMatchLabels());
-            });
+    if (!set.at("/affinity").isEmpty()) {
+      // A given affinity replaces the generated one, as given
+      assertThat((JsonNode) JSON.valueToTree(pod.getAffinity())).isEqualTo(set.at("/affinity"));
+    } else if (antiAffinity.equals("none")) {
+      assertThat(pod.getAffinity()).isNull();
+    } else {
+      var antiAffinityTerms = pod.getAffinity().getPodAntiAffinity();
+      var terms =
+          antiAffinity.equals("hard")
+              ? antiAffinityTerms.getRequiredDuringSchedulingIgnoredDuringExecution()
+              : antiAffinityTerms.getPreferredDuringSchedulingIgnoredDuringExecution().stream()
+                  .map(w -> w.getPodAffinityTerm())
+                  .toList();
+      assertThat(terms)
+          .as("%s anti-affinity", antiAffinity)
+          .singleElement()
+          .satisfies(
+              t -> {
+                assertThat(t.getTopologyKey()).isEqualTo("kubernetes.io/hostname");
+                assertThat(podLabels).containsAllEntriesOf(t.getLabelSelector().getMatchLabels());
+              });
+    }
     PodDisruptionBudget budget = rendered.one(PodDisruptionBudget.class);
     assertThat(podLabels).containsAllEntriesOf(budget.getSpec().getSelector().getMatchLabels());
     assertThat(budget.getSpec().getMinAvailable()).isNull();
