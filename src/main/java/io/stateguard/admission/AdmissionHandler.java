@@ -1,6 +1,12 @@
 package io.stateguard.admission;
 
+import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview;
+import io.stateguard.audit.AuditEvent;
+import io.stateguard.audit.AuditEvents;
+import io.stateguard.audit.AuditLog;
+import io.stateguard.audit.Durability;
+import io.stateguard.audit.Origin;
 import io.stateguard.policy.Admission;
 import io.stateguard.policy.ClusterView;
 import io.stateguard.policy.Finding;
@@ -10,11 +16,16 @@ import io.stateguard.policy.ObjectRef;
 import io.stateguard.policy.Operation;
 import io.stateguard.policy.PolicyEngine;
 import io.stateguard.policy.Verdict;
+import io.vertx.core.Context;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +39,11 @@ import org.slf4j.LoggerFactory;
  * (pure CPU work, well under a millisecond); a larger one on the worker pool, so that a big body
  * does not hold up the other connections of its event loop (docs/adr/0003). One instance serves one
  * endpoint for all verticles; it keeps no per-request state.
+ *
+ * <p>Audit: every decision (allowed or not, dry run or not) becomes one audit event, carrying the
+ * warnings and the patch actually sent. The response goes out first and the event is handed to the
+ * audit log after it, so the stream is never on the request path; only with {@code
+ * audit.durability=sync} does the response wait until the event is on disk.
  */
 final class AdmissionHandler implements Handler<RoutingContext> {
 
@@ -47,48 +63,113 @@ final class AdmissionHandler implements Handler<RoutingContext> {
   private final ClusterView view;
   private final WebhookMetrics metrics;
   private final WorkerExecutor worker;
+  private final Audit audit;
 
+  /**
+   * Where decisions are recorded.
+   *
+   * @param log the audit log events are handed to
+   * @param events makes the event of a decision
+   * @param durability whether a response waits for its event to be on disk
+   */
+  record Audit(AuditLog log, AuditEvents events, Durability durability) {}
+
+  /** A handler that records no audit events (tests of the decisions alone). */
   AdmissionHandler(
       Endpoint endpoint,
       LivePolicies policies,
       ClusterView view,
       WebhookMetrics metrics,
       WorkerExecutor worker) {
+    this(endpoint, policies, view, metrics, worker, null);
+  }
+
+  AdmissionHandler(
+      Endpoint endpoint,
+      LivePolicies policies,
+      ClusterView view,
+      WebhookMetrics metrics,
+      WorkerExecutor worker,
+      Audit audit) {
     this.endpoint = endpoint;
     this.policies = policies;
     this.view = view;
     this.metrics = metrics;
     this.worker = worker;
+    this.audit = audit;
   }
 
-  /** What to send back: a status, and a JSON review or a plain-text message. */
-  record Answer(int status, byte[] body, boolean json) {
-    static Answer review(AdmissionReview review) {
-      return new Answer(200, ReviewCodec.encode(review), true);
+  /**
+   * What to send back: a status, and a JSON review or a plain-text message; for a decision, its
+   * audit event (null for errors, or when nothing is recorded).
+   */
+  record Answer(int status, byte[] body, boolean json, AuditEvent event) {
+    static Answer review(Decided decided) {
+      return new Answer(200, ReviewCodec.encode(decided.review()), true, decided.event());
     }
 
     static Answer error(int status, String message) {
-      return new Answer(status, (message + "\n").getBytes(StandardCharsets.UTF_8), false);
+      return new Answer(status, (message + "\n").getBytes(StandardCharsets.UTF_8), false, null);
     }
   }
 
+  /** A decision: the response review, and its audit event (null when nothing is recorded). */
+  record Decided(AdmissionReview review, AuditEvent event) {}
+
   @Override
   public void handle(RoutingContext rc) {
+    long received = System.nanoTime();
     Buffer buffer = rc.body().buffer();
     byte[] body = buffer == null ? new byte[0] : buffer.getBytes();
     if (body.length <= INLINE_LIMIT) {
-      send(rc, answer(body));
+      deliver(rc, answer(body, received));
       return;
     }
     worker
-        .executeBlocking(() -> answer(body), false)
+        .executeBlocking(() -> answer(body, received), false)
         .onComplete(
             ar -> {
               if (ar.succeeded()) {
-                send(rc, ar.result());
+                deliver(rc, ar.result());
               } else {
                 rc.fail(ar.cause());
               }
+            });
+  }
+
+  /**
+   * Sends the answer and records its event: after the response in {@code async} durability; in
+   * {@code sync}, once the event is on disk. An event that could not be kept was already counted
+   * and logged by the audit log (the log line is the record of last resort); the response is sent
+   * all the same, since refusing it would turn an audit disk problem into a cluster outage.
+   */
+  private void deliver(RoutingContext rc, Answer answer) {
+    AuditEvent event = answer.event();
+    if (event == null || audit == null) {
+      send(rc, answer);
+      return;
+    }
+    if (audit.durability() != Durability.SYNC) {
+      send(rc, answer);
+      audit.log().record(event);
+      return;
+    }
+    Context context = Vertx.currentContext();
+    audit
+        .log()
+        .record(event)
+        .whenComplete(
+            (ok, failed) -> {
+              if (failed != null) {
+                LOGGER
+                    .atWarn()
+                    .addKeyValue("uid", Texts.oneLine(event.id()))
+                    .log(
+                        "answering without the audit event on disk: {}",
+                        Texts.oneLine(String.valueOf(failed.getMessage())));
+              }
+              // The audit writer completes the stage; the response goes out on the event loop.
+              context.runOnContext(v -> send(rc, answer));
             });
   }
 
@@ -104,6 +185,11 @@ final class AdmissionHandler implements Handler<RoutingContext> {
 
   /** Decodes, decides and encodes; never throws for anything a client sends. */
   Answer answer(byte[] body) {
+    return answer(body, System.nanoTime());
+  }
+
+  /** As {@link #answer(byte[])}, for a request received at {@code received} (nano time). */
+  Answer answer(byte[] body, long received) {
     AdmissionReview review;
     try {
       review = ReviewCodec.decode(body);
@@ -116,7 +202,7 @@ final class AdmissionHandler implements Handler<RoutingContext> {
       return Answer.error(e.status(), e.getMessage());
     }
     try {
-      return Answer.review(processReview(review));
+      return Answer.review(decide(review, received));
     } catch (ReviewException e) {
       LOGGER
           .atDebug()
@@ -153,19 +239,31 @@ final class AdmissionHandler implements Handler<RoutingContext> {
    * @throws ReviewException (400) when the request lacks what every AdmissionReview carries
    */
   AdmissionReview processReview(AdmissionReview review) throws ReviewException {
+    return decide(review, System.nanoTime()).review();
+  }
+
+  /**
+   * As {@link #processReview}, with the decision's audit event; {@code received} is when the
+   * request arrived ({@link System#nanoTime()}), for the event's latency.
+   */
+  Decided decide(AdmissionReview review, long received) throws ReviewException {
     ReviewCodec.Request request = ReviewCodec.request(review);
     if (request.admission().isEmpty()) {
-      return notCovered(request);
+      // Nothing decodable to name the event after (a kind the model does not know): counted only.
+      return new Decided(notCovered(request), null);
     }
     Admission admission = request.admission().get();
-    PolicyEngine engine = policies.engine();
+    LivePolicies.Snapshot snapshot = policies.current();
+    PolicyEngine engine = snapshot.engine();
     if (endpoint == Endpoint.MUTATE) {
-      return mutate(engine, request, admission);
+      return mutate(engine, request, admission, snapshot.version(), received);
     }
     Verdict verdict = engine.evaluate(admission, view);
     // A finding means some rule looked; only a clean verdict needs asking whether any did.
     if (verdict.findings().isEmpty() && !covered(engine, admission)) {
-      return notCovered(request);
+      AdmissionReview answer = notCovered(request);
+      return new Decided(
+          answer, event(admission, Verdict.allow(), answer, snapshot.version(), received));
     }
     String decision = decision(verdict);
     metrics.review(endpoint, request.kind(), request.operation(), decision);
@@ -173,7 +271,32 @@ final class AdmissionHandler implements Handler<RoutingContext> {
       metrics.finding(f, decision);
     }
     log(admission, verdict, decision);
-    return ReviewResponses.validation(request.uid(), verdict);
+    AdmissionReview answer = ReviewResponses.validation(request.uid(), verdict);
+    return new Decided(answer, event(admission, verdict, answer, snapshot.version(), received));
+  }
+
+  /**
+   * The audit event of a decision, with the warnings and the patch as sent in {@code answer}; null
+   * when this handler records nothing.
+   */
+  private AuditEvent event(
+      Admission admission,
+      Verdict verdict,
+      AdmissionReview answer,
+      String policyVersion,
+      long received) {
+    if (audit == null) {
+      return null;
+    }
+    Duration latency = Duration.ofNanos(Math.max(0, System.nanoTime() - received));
+    Origin origin = endpoint == Endpoint.MUTATE ? Origin.MUTATE : Origin.VALIDATE;
+    AdmissionResponse response = answer.getResponse();
+    List<String> warnings =
+        response.getWarnings() == null ? List.of() : List.copyOf(response.getWarnings());
+    return audit
+        .events()
+        .decision(origin, admission, verdict, policyVersion, latency)
+        .withWarnings(warnings);
   }
 
   /**
@@ -181,13 +304,19 @@ final class AdmissionHandler implements Handler<RoutingContext> {
    * if they change anything. Only StatefulSet CREATEs and UPDATEs can be mutated ({@link
    * PolicyEngine#mutate}); other requests are counted as not covered.
    */
-  private AdmissionReview mutate(
-      PolicyEngine engine, ReviewCodec.Request request, Admission admission) {
+  private Decided mutate(
+      PolicyEngine engine,
+      ReviewCodec.Request request,
+      Admission admission,
+      String policyVersion,
+      long received) {
     Operation op = admission.operation();
     if (engine.mutations().isEmpty()
         || (op != Operation.CREATE && op != Operation.UPDATE)
         || !"StatefulSet".equals(request.kind())) {
-      return notCovered(request);
+      AdmissionReview answer = notCovered(request);
+      return new Decided(
+          answer, event(admission, Verdict.allow(), answer, policyVersion, received));
     }
     Mutated mutated = engine.mutate(admission, view);
     metrics.review(
@@ -207,7 +336,12 @@ final class AdmissionHandler implements Handler<RoutingContext> {
               Texts.oneLine(ObjectRef.of(admission.subject()).toString()),
               String.join(", ", mutated.applied()));
     }
-    return ReviewResponses.mutation(request.uid(), mutated.patch());
+    AdmissionReview answer = ReviewResponses.mutation(request.uid(), mutated.patch());
+    AuditEvent event = event(admission, Verdict.allow(), answer, policyVersion, received);
+    if (event != null && mutated.changed()) {
+      event = event.withPatch(Optional.of(mutated.patch().json()));
+    }
+    return new Decided(answer, event);
   }
 
   /** Whether any rule of the policies in force looks at this admission. */

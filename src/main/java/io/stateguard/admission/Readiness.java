@@ -12,6 +12,7 @@ import java.util.function.Supplier;
 public final class Readiness {
 
   private final Map<String, Supplier<Optional<String>>> checks = new LinkedHashMap<>();
+  private final Map<String, Supplier<String>> informational = new LinkedHashMap<>();
   private volatile boolean draining;
 
   /**
@@ -20,6 +21,14 @@ public final class Readiness {
    */
   public synchronized void add(String name, Supplier<Optional<String>> check) {
     checks.put(name, check);
+  }
+
+  /**
+   * Adds a state shown by {@code /readyz} under {@code name} that never makes the server unready (a
+   * degraded audit sink). Answers from memory, on the event loop.
+   */
+  public synchronized void addInformational(String name, Supplier<String> state) {
+    informational.put(name, state);
   }
 
   /** From now on not ready: the server is shutting down. */
@@ -40,6 +49,15 @@ public final class Readiness {
       }
       results.put(e.getKey(), problem.orElse("ok"));
       ready &= problem.isEmpty();
+    }
+    for (Map.Entry<String, Supplier<String>> e : informational.entrySet()) {
+      String state;
+      try {
+        state = e.getValue().get();
+      } catch (RuntimeException ex) {
+        state = "check failed: " + ex;
+      }
+      results.put(e.getKey(), state);
     }
     if (draining) {
       results.put("shutdown", "draining in-flight requests");

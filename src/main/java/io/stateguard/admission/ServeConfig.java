@@ -1,5 +1,7 @@
 package io.stateguard.admission;
 
+import io.stateguard.audit.AuditConfig;
+import io.stateguard.audit.AuditConfigException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,6 +34,7 @@ import java.util.regex.Pattern;
  * @param shutdownGrace how long in-flight requests may take to finish after SIGTERM
  * @param watchInterval how often the policy and certificate files are checked for changes
  * @param instances how many server verticles (event loops) serve requests
+ * @param audit where and how every decision is recorded (the {@code STATEGUARD_AUDIT_*} settings)
  */
 public record ServeConfig(
     String host,
@@ -42,7 +46,8 @@ public record ServeConfig(
     long bodyLimit,
     Duration shutdownGrace,
     Duration watchInterval,
-    int instances) {
+    int instances,
+    AuditConfig audit) {
 
   /** The prefix of every environment variable serve reads. */
   public static final String PREFIX = "STATEGUARD_";
@@ -140,6 +145,80 @@ public record ServeConfig(
           "an integer from 0 to 256 (0: one per available processor)",
           "server event loops");
 
+  public static final Setting AUDIT_CLUSTER =
+      new Setting(
+          "STATEGUARD_AUDIT_CLUSTER",
+          "--audit-cluster",
+          "default",
+          "a non-blank name",
+          "cluster name in each audit event's source");
+  public static final Setting AUDIT_REPLICA =
+      new Setting(
+          "STATEGUARD_AUDIT_REPLICA",
+          "--audit-replica",
+          "$HOSTNAME (the pod name), else stateguard",
+          "a non-blank name",
+          "replica name in each audit event's source");
+  public static final Setting AUDIT_FILE =
+      new Setting(
+          "STATEGUARD_AUDIT_FILE",
+          "--audit-file",
+          "stateguard-audit.jsonl; off when Kafka is set",
+          "a writable file path, or off",
+          "JSON-lines file every audit event is appended to");
+  public static final Setting AUDIT_STDOUT =
+      new Setting(
+          "STATEGUARD_AUDIT_STDOUT",
+          "--audit-stdout",
+          "false",
+          "true or false",
+          "also write every audit event to standard output, one JSON line each");
+  public static final Setting AUDIT_KAFKA =
+      new Setting(
+          "STATEGUARD_AUDIT_KAFKA_BOOTSTRAP_SERVERS",
+          "--audit-kafka-bootstrap-servers",
+          "",
+          "host:port[,host:port...]",
+          "send audit events to this Kafka cluster; other producer properties (TLS, SASL) as"
+              + " STATEGUARD_AUDIT_KAFKA_PROPERTY_<NAME>, such as"
+              + " STATEGUARD_AUDIT_KAFKA_PROPERTY_SECURITY_PROTOCOL=SSL");
+  public static final Setting AUDIT_KAFKA_TOPIC =
+      new Setting(
+          "STATEGUARD_AUDIT_KAFKA_TOPIC",
+          "--audit-kafka-topic",
+          "stateguard.audit",
+          "a topic name",
+          "Kafka topic of the audit events");
+  public static final Setting AUDIT_SPOOL_DIR =
+      new Setting(
+          "STATEGUARD_AUDIT_SPOOL_DIR",
+          "--audit-spool-dir",
+          "stateguard-audit-spool",
+          "a writable folder this process alone uses",
+          "where audit events wait on disk while Kafka is slow or down");
+  public static final Setting AUDIT_SPOOL_MAX_BYTES =
+      new Setting(
+          "STATEGUARD_AUDIT_SPOOL_MAX_BYTES",
+          "--audit-spool-max-bytes",
+          "1GiB",
+          "a size in bytes or with KiB, MiB or GiB; at least two spool segments (16MiB each)",
+          "the most the spool may hold");
+  public static final Setting AUDIT_SPOOL_WHEN_FULL =
+      new Setting(
+          "STATEGUARD_AUDIT_SPOOL_WHEN_FULL",
+          "--audit-spool-when-full",
+          "reject-new",
+          "reject-new or drop-oldest",
+          "what happens to audit events when the spool is full (both counted and logged)");
+  public static final Setting AUDIT_DURABILITY =
+      new Setting(
+          "STATEGUARD_AUDIT_DURABILITY",
+          "--audit-durability",
+          "async",
+          "async or sync",
+          "sync: each audit event is on disk before its response is sent; async: the response"
+              + " goes first, and up to the spool flush interval (200ms) can be lost in a crash");
+
   /** Every setting, in the order docs list them. */
   public static final List<Setting> SETTINGS =
       List.of(
@@ -152,7 +231,41 @@ public record ServeConfig(
           BODY_LIMIT,
           SHUTDOWN_GRACE,
           WATCH_INTERVAL,
-          INSTANCES);
+          INSTANCES,
+          AUDIT_CLUSTER,
+          AUDIT_REPLICA,
+          AUDIT_FILE,
+          AUDIT_STDOUT,
+          AUDIT_KAFKA,
+          AUDIT_KAFKA_TOPIC,
+          AUDIT_SPOOL_DIR,
+          AUDIT_SPOOL_MAX_BYTES,
+          AUDIT_SPOOL_WHEN_FULL,
+          AUDIT_DURABILITY);
+
+  /** The audit stream's key ({@link AuditConfig}) of each audit setting. */
+  private static final Map<Setting, String> AUDIT_KEYS =
+      Map.of(
+          AUDIT_CLUSTER, "audit.cluster",
+          AUDIT_REPLICA, "audit.replica",
+          AUDIT_FILE, "audit.file",
+          AUDIT_STDOUT, "audit.stdout",
+          AUDIT_KAFKA, "audit.kafka.bootstrap.servers",
+          AUDIT_KAFKA_TOPIC, "audit.kafka.topic",
+          AUDIT_SPOOL_DIR, "audit.spool.dir",
+          AUDIT_SPOOL_MAX_BYTES, "audit.spool.max-bytes",
+          AUDIT_SPOOL_WHEN_FULL, "audit.spool.when-full",
+          AUDIT_DURABILITY, "audit.durability");
+
+  /**
+   * Kafka producer properties are passed through: {@code
+   * STATEGUARD_AUDIT_KAFKA_PROPERTY_SSL_TRUSTSTORE_LOCATION} is {@code ssl.truststore.location}
+   * (Kafka's property names are lower case with dots).
+   */
+  public static final String KAFKA_PROPERTY_PREFIX = "STATEGUARD_AUDIT_KAFKA_PROPERTY_";
+
+  /** The pod name in Kubernetes: the default replica name of the audit events' source. */
+  public static final String HOSTNAME = "HOSTNAME";
 
   private static final Pattern SIZE = Pattern.compile("(\\d{1,12})\\s*(|B|KiB|MiB)");
   private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m)");
@@ -186,6 +299,7 @@ public record ServeConfig(
     Duration grace = r.read(SHUTDOWN_GRACE, v -> duration(v, Duration.ZERO));
     Duration watch = r.read(WATCH_INTERVAL, v -> duration(v, Duration.ofMillis(50)));
     Integer instances = r.read(INSTANCES, v -> integer(v, 0, 256, "not a number of instances"));
+    AuditConfig audit = audit(values, r.problems);
     if (cert.isPresent() != key.isPresent() && r.problems.isEmpty()) {
       Setting given = cert.isPresent() ? TLS_CERT : TLS_KEY;
       Setting missing = cert.isPresent() ? TLS_KEY : TLS_CERT;
@@ -206,7 +320,74 @@ public record ServeConfig(
     }
     int eventLoops = instances == 0 ? Runtime.getRuntime().availableProcessors() : instances;
     return new ServeConfig(
-        host, port, cert, key, policies, format, limit, grace, watch, eventLoops);
+        host, port, cert, key, policies, format, limit, grace, watch, eventLoops, audit);
+  }
+
+  /**
+   * The audit settings, read by {@link AuditConfig} from its {@code audit.*} keys; its problems are
+   * reported with the variable and flag the user set, like every other setting's.
+   */
+  private static AuditConfig audit(Map<String, String> values, List<String> problems) {
+    Map<String, String> keys = new TreeMap<>();
+    Map<String, Setting> byKey = new TreeMap<>();
+    AUDIT_KEYS.forEach(
+        (setting, key) -> {
+          byKey.put(key, setting);
+          String v = values.get(setting.key());
+          if (v != null) {
+            keys.put(key, v);
+          }
+        });
+    String pod = values.get(HOSTNAME);
+    if (!keys.containsKey("audit.replica") && pod != null && !pod.isBlank()) {
+      keys.put("audit.replica", pod.strip());
+    }
+    values.forEach(
+        (k, v) -> {
+          if (k.startsWith(KAFKA_PROPERTY_PREFIX) && k.length() > KAFKA_PROPERTY_PREFIX.length()) {
+            String property =
+                k.substring(KAFKA_PROPERTY_PREFIX.length())
+                    .toLowerCase(Locale.ROOT)
+                    .replace('_', '.');
+            keys.put("audit.kafka.property." + property, v);
+          }
+        });
+    try {
+      return AuditConfig.from(keys);
+    } catch (AuditConfigException e) {
+      for (String problem : e.problems()) {
+        problems.add(withSetting(problem, byKey));
+      }
+      return null;
+    }
+  }
+
+  /** {@code audit.durability=x: use async or sync} as {@code STATEGUARD_AUDIT_DURABILITY=x ...}. */
+  private static String withSetting(String problem, Map<String, Setting> byKey) {
+    int eq = problem.indexOf('=');
+    int colon = problem.indexOf(": ", Math.max(eq, 0));
+    if (eq < 0 || colon < 0) {
+      return problem;
+    }
+    String key = problem.substring(0, eq);
+    String value = problem.substring(eq + 1, colon);
+    String why = problem.substring(colon + 2);
+    Setting s = byKey.get(key);
+    if (s != null) {
+      return s.key() + "=" + value + " (" + s.flag() + "): " + why;
+    }
+    if (key.startsWith("audit.kafka.property.")) {
+      String name = key.substring("audit.kafka.property.".length());
+      return KAFKA_PROPERTY_PREFIX
+          + name.toUpperCase(Locale.ROOT).replace('.', '_')
+          + "="
+          + value
+          + " (Kafka producer property "
+          + name
+          + "): "
+          + why;
+    }
+    return problem;
   }
 
   /** Whether the user gave the certificate files (else development certificates are used). */
@@ -226,7 +407,8 @@ public record ServeConfig(
         bodyLimit,
         shutdownGrace,
         watchInterval,
-        instances);
+        instances,
+        audit);
   }
 
   /** Bad configuration: every problem, each naming the key, the value and what is allowed. */

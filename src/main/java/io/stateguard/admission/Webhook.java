@@ -2,6 +2,10 @@ package io.stateguard.admission;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.stateguard.audit.AuditConfigException;
+import io.stateguard.audit.AuditEvents;
+import io.stateguard.audit.AuditLog;
+import io.stateguard.audit.AuditStatus;
 import io.stateguard.config.PolicyException;
 import io.stateguard.config.PolicyProblem;
 import io.stateguard.policy.ClusterView;
@@ -18,6 +22,7 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -60,6 +65,7 @@ public final class Webhook implements AutoCloseable {
   private final LivePolicies policies;
   private final CertificateWatcher certificates;
   private final PrometheusMeterRegistry registry;
+  private final AuditLog audit;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private Webhook(
@@ -72,8 +78,10 @@ public final class Webhook implements AutoCloseable {
       Readiness readiness,
       LivePolicies policies,
       CertificateWatcher certificates,
-      PrometheusMeterRegistry registry) {
+      PrometheusMeterRegistry registry,
+      AuditLog audit) {
     this.vertx = vertx;
+    this.audit = audit;
     this.config = config;
     this.deployment = deployment;
     this.servers = servers;
@@ -103,17 +111,19 @@ public final class Webhook implements AutoCloseable {
    * @param rules the rules policies may configure
    * @param mutations the mutations policies may turn on
    * @param view what rules see of the rest of the cluster
+   * @param auditStdout where the audit stream's standard-output sink writes, when it is on
    * @throws StartException naming what is wrong: bad policies (every problem), unusable certificate
-   *     files, a port in use
+   *     files, an unusable audit file or spool folder, a port in use
    */
   public static Webhook start(
       ServeConfig config,
       Path policySource,
       List<Rule> rules,
       List<Mutation> mutations,
-      ClusterView view)
+      ClusterView view,
+      OutputStream auditStdout)
       throws StartException {
-    return start(config, policySource, rules, mutations, view, Clock.systemUTC());
+    return start(config, policySource, rules, mutations, view, auditStdout, Clock.systemUTC());
   }
 
   static Webhook start(
@@ -122,6 +132,7 @@ public final class Webhook implements AutoCloseable {
       List<Rule> rules,
       List<Mutation> mutations,
       ClusterView view,
+      OutputStream auditStdout,
       Clock clock)
       throws StartException {
     if (!config.hasCertificateFiles()) {
@@ -163,9 +174,18 @@ public final class Webhook implements AutoCloseable {
             .with(new VertxOptions().setMetricsOptions(metricsOptions))
             .withMetrics(new MicrometerMetricsFactory(registry))
             .build();
+    AuditLog audit;
     try {
-      return start(config, policies, policyFiles, view, clock, vertx, registry, started);
+      // On the webhook's Vert.x (the Kafka producer) and registry (audit meters on /metrics).
+      audit = AuditLog.start(config.audit(), vertx, registry, auditStdout);
+    } catch (AuditConfigException e) {
+      closeQuietly(vertx);
+      throw new StartException(e.getMessage(), e);
+    }
+    try {
+      return start(config, policies, policyFiles, view, clock, vertx, registry, audit, started);
     } catch (StartException | RuntimeException e) {
+      closeAudit(audit, config);
       closeQuietly(vertx);
       throw e;
     }
@@ -179,6 +199,7 @@ public final class Webhook implements AutoCloseable {
       Clock clock,
       Vertx vertx,
       PrometheusMeterRegistry registry,
+      AuditLog audit,
       long started)
       throws StartException {
     Path certFile = config.tlsCert().orElseThrow();
@@ -199,6 +220,10 @@ public final class Webhook implements AutoCloseable {
     // Both were loaded before the server listens; a certificate can still expire while it runs.
     readiness.add("certificates", () -> certificates.current().expired(clock.instant()));
     readiness.add("policies", () -> Optional.empty());
+    // Shown, but never a reason to be unready: a degraded stream still keeps every event (in the
+    // spool, or logged when dropped), while an unready webhook would fail or skip admissions
+    // cluster-wide (failurePolicy) — the audit sink must not become the control plane's outage.
+    readiness.addInformational("audit", () -> auditState(audit.status()));
 
     WorkerExecutor evaluation =
         vertx.createSharedWorkerExecutor(
@@ -215,7 +240,9 @@ public final class Webhook implements AutoCloseable {
             readiness,
             certificates::current,
             evaluation,
-            servers);
+            servers,
+            audit,
+            new AuditEvents(config.audit().source(), clock));
     Warmup.run(policies, view);
     String deployment;
     try {
@@ -260,7 +287,8 @@ public final class Webhook implements AutoCloseable {
             readiness,
             policies,
             certificates,
-            registry);
+            registry,
+            audit);
     ServingCertificate cert = certificates.current();
     LOGGER
         .atInfo()
@@ -275,6 +303,17 @@ public final class Webhook implements AutoCloseable {
         .addKeyValue("startMillis", (System.nanoTime() - started) / 1_000_000)
         .log("stateguard webhook ready on https://{}:{}", config.host(), webhook.port());
     return webhook;
+  }
+
+  /** The audit stream's state for {@code /readyz}: {@code ok}, or degraded and why. */
+  static String auditState(AuditStatus status) {
+    if (!status.degraded()) {
+      return "ok";
+    }
+    StringBuilder out = new StringBuilder("degraded (events kept in the spool or logged): ");
+    out.append(String.join("; ", status.problems()));
+    status.oldestSpooled().ifPresent(age -> out.append("; oldest spooled ").append(age));
+    return Texts.oneLine(out.toString());
   }
 
   /** Files in the default file system; the shipped policies inside the jar never change. */
@@ -338,8 +377,25 @@ public final class Webhook implements AutoCloseable {
     for (WorkerExecutor worker : workers) {
       worker.close();
     }
+    // After the last response (no event can come after it), before Vert.x: Kafka runs on it.
+    closeAudit(audit, config);
     closeQuietly(vertx);
     LOGGER.atInfo().addKeyValue("millis", (System.nanoTime() - started) / 1_000_000).log("stopped");
+  }
+
+  /** Delivers or spools, then flushes, every audit event still held. */
+  private static void closeAudit(AuditLog audit, ServeConfig config) {
+    try {
+      audit
+          .close()
+          .toCompletableFuture()
+          .get(config.audit().closeTimeout().plusSeconds(5).toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      LOGGER.atWarn().log("interrupted while closing the audit log");
+    } catch (ExecutionException | TimeoutException e) {
+      LOGGER.atWarn().log("the audit log did not close cleanly: {}", message(e));
+    }
   }
 
   private static void closeQuietly(Vertx vertx) {

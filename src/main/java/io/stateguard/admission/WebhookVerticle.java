@@ -1,6 +1,8 @@
 package io.stateguard.admission;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.stateguard.audit.AuditEvents;
+import io.stateguard.audit.AuditLog;
 import io.stateguard.policy.ClusterView;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -41,7 +43,9 @@ final class WebhookVerticle extends VerticleBase {
       Readiness readiness,
       Supplier<ServingCertificate> certificate,
       WorkerExecutor evaluation,
-      List<HttpServer> servers) {}
+      List<HttpServer> servers,
+      AuditLog audit,
+      AuditEvents auditEvents) {}
 
   private final Shared shared;
   private HttpServer server;
@@ -58,7 +62,13 @@ final class WebhookVerticle extends VerticleBase {
     for (Endpoint endpoint : Endpoint.values()) {
       AdmissionHandler handler =
           new AdmissionHandler(
-              endpoint, shared.policies(), shared.view(), shared.metrics(), shared.evaluation());
+              endpoint,
+              shared.policies(),
+              shared.view(),
+              shared.metrics(),
+              shared.evaluation(),
+              new AdmissionHandler.Audit(
+                  shared.audit(), shared.auditEvents(), config.audit().durability()));
       router
           .route(endpoint.path())
           .handler(

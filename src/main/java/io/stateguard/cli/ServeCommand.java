@@ -116,6 +116,86 @@ final class ServeCommand implements Callable<Integer> {
           "Server event loops, 0 for one per processor [STATEGUARD_INSTANCES]. Default: 0.")
   String instances;
 
+  @Option(
+      names = "--audit-cluster",
+      paramLabel = "NAME",
+      description =
+          "Cluster name in each audit event's source [STATEGUARD_AUDIT_CLUSTER]. Default: "
+              + "default.")
+  String auditCluster;
+
+  @Option(
+      names = "--audit-replica",
+      paramLabel = "NAME",
+      description =
+          "Replica name in each audit event's source [STATEGUARD_AUDIT_REPLICA]. Default: "
+              + "$HOSTNAME (the pod name).")
+  String auditReplica;
+
+  @Option(
+      names = "--audit-file",
+      paramLabel = "FILE",
+      description =
+          "JSON-lines file every audit event is appended to, or off "
+              + "[STATEGUARD_AUDIT_FILE]. Default: stateguard-audit.jsonl, off when Kafka is set.")
+  String auditFile;
+
+  @Option(
+      names = "--audit-stdout",
+      paramLabel = "BOOL",
+      description =
+          "Also write audit events to standard output: true or false "
+              + "[STATEGUARD_AUDIT_STDOUT]. Default: false.")
+  String auditStdout;
+
+  @Option(
+      names = "--audit-kafka-bootstrap-servers",
+      paramLabel = "SERVERS",
+      description =
+          "Send audit events to this Kafka cluster, host:port[,...] "
+              + "[STATEGUARD_AUDIT_KAFKA_BOOTSTRAP_SERVERS]; other producer properties (TLS, "
+              + "SASL) as STATEGUARD_AUDIT_KAFKA_PROPERTY_<NAME>.")
+  String auditKafka;
+
+  @Option(
+      names = "--audit-kafka-topic",
+      paramLabel = "TOPIC",
+      description =
+          "Kafka topic of the audit events [STATEGUARD_AUDIT_KAFKA_TOPIC]. Default: "
+              + "stateguard.audit.")
+  String auditKafkaTopic;
+
+  @Option(
+      names = "--audit-spool-dir",
+      paramLabel = "DIR",
+      description =
+          "Where audit events wait on disk while Kafka is slow or down "
+              + "[STATEGUARD_AUDIT_SPOOL_DIR]. Default: stateguard-audit-spool.")
+  String auditSpoolDir;
+
+  @Option(
+      names = "--audit-spool-max-bytes",
+      paramLabel = "SIZE",
+      description =
+          "The most the spool may hold [STATEGUARD_AUDIT_SPOOL_MAX_BYTES]. Default: 1GiB.")
+  String auditSpoolMaxBytes;
+
+  @Option(
+      names = "--audit-spool-when-full",
+      paramLabel = "POLICY",
+      description =
+          "reject-new or drop-oldest when the spool is full "
+              + "[STATEGUARD_AUDIT_SPOOL_WHEN_FULL]. Default: reject-new.")
+  String auditSpoolWhenFull;
+
+  @Option(
+      names = "--audit-durability",
+      paramLabel = "MODE",
+      description =
+          "async or sync: with sync each audit event is on disk before its response is "
+              + "sent [STATEGUARD_AUDIT_DURABILITY]. Default: async.")
+  String auditDurability;
+
   private final Map<String, String> environment;
   private final Path devCerts;
 
@@ -137,7 +217,8 @@ final class ServeCommand implements Callable<Integer> {
     Map<String, String> values = new HashMap<>();
     environment.forEach(
         (k, v) -> {
-          if (k.startsWith(ServeConfig.PREFIX)) {
+          // HOSTNAME: the pod name, the audit events' default replica.
+          if (k.startsWith(ServeConfig.PREFIX) || k.equals(ServeConfig.HOSTNAME)) {
             values.put(k, v);
           }
         });
@@ -151,6 +232,16 @@ final class ServeCommand implements Callable<Integer> {
     put(values, ServeConfig.SHUTDOWN_GRACE, shutdownGrace);
     put(values, ServeConfig.WATCH_INTERVAL, watchInterval);
     put(values, ServeConfig.INSTANCES, instances);
+    put(values, ServeConfig.AUDIT_CLUSTER, auditCluster);
+    put(values, ServeConfig.AUDIT_REPLICA, auditReplica);
+    put(values, ServeConfig.AUDIT_FILE, auditFile);
+    put(values, ServeConfig.AUDIT_STDOUT, auditStdout);
+    put(values, ServeConfig.AUDIT_KAFKA, auditKafka);
+    put(values, ServeConfig.AUDIT_KAFKA_TOPIC, auditKafkaTopic);
+    put(values, ServeConfig.AUDIT_SPOOL_DIR, auditSpoolDir);
+    put(values, ServeConfig.AUDIT_SPOOL_MAX_BYTES, auditSpoolMaxBytes);
+    put(values, ServeConfig.AUDIT_SPOOL_WHEN_FULL, auditSpoolWhenFull);
+    put(values, ServeConfig.AUDIT_DURABILITY, auditDurability);
     return values;
   }
 
@@ -190,7 +281,9 @@ final class ServeCommand implements Callable<Integer> {
     Path source = config.policies().isPresent() ? config.policies().get() : bundledPolicies();
     Webhook webhook;
     try {
-      webhook = Webhook.start(config, source, Rules.all(), Mutations.all(), ClusterView.empty());
+      webhook =
+          Webhook.start(
+              config, source, Rules.all(), Mutations.all(), ClusterView.empty(), System.out);
     } catch (Webhook.StartException e) {
       err.println("stateguard: " + e.getMessage());
       err.flush();

@@ -2,6 +2,7 @@ package io.stateguard.admission;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -36,6 +37,7 @@ class CertificateRotationIT {
                 Map.of(
                     "STATEGUARD_HOST", "127.0.0.1",
                     "STATEGUARD_PORT", "0",
+                    "STATEGUARD_AUDIT_FILE", certs.resolve("audit.jsonl").toString(),
                     "STATEGUARD_INSTANCES", "2",
                     "STATEGUARD_WATCH_INTERVAL", "100ms",
                     "STATEGUARD_SHUTDOWN_GRACE", "2s"))
@@ -46,7 +48,8 @@ class CertificateRotationIT {
             ApiServerFixtures.policies(),
             ApiServerFixtures.rules(),
             ApiServerFixtures.mutations(),
-            ApiServerFixtures.cluster());
+            ApiServerFixtures.cluster(),
+            OutputStream.nullOutputStream());
   }
 
   @AfterEach

@@ -8,6 +8,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -35,6 +36,7 @@ class GracefulShutdownIT {
                 Map.of(
                     "STATEGUARD_HOST", "127.0.0.1",
                     "STATEGUARD_PORT", "0",
+                    "STATEGUARD_AUDIT_FILE", certs.resolve("audit.jsonl").toString(),
                     "STATEGUARD_INSTANCES", "2",
                     "STATEGUARD_SHUTDOWN_GRACE", "10s"))
             .withCertificateFiles(certs.resolve("tls.crt"), certs.resolve("tls.key"));
@@ -44,7 +46,8 @@ class GracefulShutdownIT {
             ApiServerFixtures.policies(),
             ApiServerFixtures.rules(),
             ApiServerFixtures.mutations(),
-            ApiServerFixtures.cluster());
+            ApiServerFixtures.cluster(),
+            OutputStream.nullOutputStream());
     byte[] body = ApiServerFixtures.body("statefulset-create-denied.json");
     try (HttpsClient client = new HttpsClient(webhook.port())) {
       // A request whose body is half sent when the shutdown begins.

@@ -4,6 +4,7 @@ import static io.stateguard.admission.CertificateRotationIT.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -38,6 +39,7 @@ class PolicyReloadIT {
                 Map.of(
                     "STATEGUARD_HOST", "127.0.0.1",
                     "STATEGUARD_PORT", "0",
+                    "STATEGUARD_AUDIT_FILE", certs.resolve("audit.jsonl").toString(),
                     "STATEGUARD_INSTANCES", "1",
                     "STATEGUARD_WATCH_INTERVAL", "100ms",
                     "STATEGUARD_SHUTDOWN_GRACE", "1s"))
@@ -48,7 +50,8 @@ class PolicyReloadIT {
             policies,
             ApiServerFixtures.rules(),
             ApiServerFixtures.mutations(),
-            ApiServerFixtures.cluster());
+            ApiServerFixtures.cluster(),
+            OutputStream.nullOutputStream());
     client = new HttpsClient(webhook.port());
   }
 

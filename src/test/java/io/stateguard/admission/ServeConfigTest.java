@@ -3,6 +3,7 @@ package io.stateguard.admission;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.stateguard.audit.Durability;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -129,5 +130,66 @@ class ServeConfigTest {
                               .toLowerCase()
                               .replace('_', '-'));
             });
+  }
+
+  @Test
+  void auditSettingsReachTheAuditKeysAndThePodNameIsTheDefaultReplica() {
+    ServeConfig config =
+        ServeConfig.from(
+            Map.of(
+                "HOSTNAME", "stateguard-7c9f-x2",
+                "STATEGUARD_AUDIT_CLUSTER", "prod-eu-1",
+                "STATEGUARD_AUDIT_KAFKA_BOOTSTRAP_SERVERS", "kafka:9092",
+                "STATEGUARD_AUDIT_KAFKA_TOPIC", "decisions",
+                "STATEGUARD_AUDIT_KAFKA_PROPERTY_SECURITY_PROTOCOL", "SSL",
+                "STATEGUARD_AUDIT_DURABILITY", "sync"));
+
+    assertThat(config.audit().source().cluster()).isEqualTo("prod-eu-1");
+    assertThat(config.audit().source().replica()).isEqualTo("stateguard-7c9f-x2");
+    assertThat(config.audit().durability()).isEqualTo(Durability.SYNC);
+    assertThat(config.audit().kafka()).isPresent();
+    assertThat(config.audit().kafka().get().topic()).isEqualTo("decisions");
+    assertThat(config.audit().kafka().get().producer())
+        .containsEntry("bootstrap.servers", "kafka:9092")
+        .containsEntry("security.protocol", "SSL");
+    // The file is the default sink only without Kafka.
+    assertThat(config.audit().file()).isEmpty();
+  }
+
+  @Test
+  void withoutAuditSettingsEventsGoToTheDefaultFile() {
+    ServeConfig config = ServeConfig.from(Map.of("STATEGUARD_AUDIT_REPLICA", "r1"));
+
+    assertThat(config.audit().file()).contains(Path.of("stateguard-audit.jsonl"));
+    assertThat(config.audit().kafka()).isEmpty();
+    assertThat(config.audit().durability()).isEqualTo(Durability.ASYNC);
+    assertThat(config.audit().source().replica()).isEqualTo("r1");
+  }
+
+  @Test
+  void aBadAuditValueNamesItsVariableAndFlagAmongTheOtherProblems() {
+    assertThatThrownBy(
+            () ->
+                ServeConfig.from(
+                    Map.of(
+                        "STATEGUARD_PORT", "http",
+                        "STATEGUARD_AUDIT_DURABILITY", "always",
+                        "STATEGUARD_AUDIT_KAFKA_BOOTSTRAP_SERVERS", "kafka:9092",
+                        "STATEGUARD_AUDIT_KAFKA_PROPERTY_NO_SUCH_THING", "1")))
+        .isInstanceOfSatisfying(
+            ServeConfig.InvalidConfigException.class,
+            e ->
+                assertThat(e.problems())
+                    .contains(
+                        "STATEGUARD_AUDIT_DURABILITY=always (--audit-durability): use async or"
+                            + " sync")
+                    .anySatisfy(
+                        p ->
+                            assertThat(p)
+                                .startsWith(
+                                    "STATEGUARD_AUDIT_KAFKA_PROPERTY_NO_SUCH_THING=1 (Kafka"
+                                        + " producer property no.such.thing): ")
+                                .contains("not a Kafka producer property"))
+                    .anySatisfy(p -> assertThat(p).startsWith("STATEGUARD_PORT=http (--port)")));
   }
 }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -46,6 +47,7 @@ class WebhookIT {
                 Map.of(
                     "STATEGUARD_HOST", "127.0.0.1",
                     "STATEGUARD_PORT", "0",
+                    "STATEGUARD_AUDIT_FILE", certs.resolve("audit.jsonl").toString(),
                     "STATEGUARD_INSTANCES", "2",
                     "STATEGUARD_SHUTDOWN_GRACE", "2s"))
             .withCertificateFiles(certs.resolve("tls.crt"), certs.resolve("tls.key"));
@@ -55,7 +57,8 @@ class WebhookIT {
             ApiServerFixtures.policies(),
             ApiServerFixtures.rules(),
             ApiServerFixtures.mutations(),
-            ApiServerFixtures.cluster());
+            ApiServerFixtures.cluster(),
+            OutputStream.nullOutputStream());
     client = new HttpsClient(webhook.port());
   }
 

@@ -19,14 +19,15 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /** Creates topics and reads every record of a topic, for the Kafka tests. */
-final class TopicReader {
+public final class TopicReader {
 
   /** One record as the tests look at it. */
-  record Received(String key, String value, int partition, long offset, String contentType) {}
+  public record Received(
+      String key, String value, int partition, long offset, String contentType) {}
 
   private TopicReader() {}
 
-  static void create(String bootstrap, String topic, int partitions) throws Exception {
+  public static void create(String bootstrap, String topic, int partitions) throws Exception {
     try (Admin admin =
         Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
       admin
@@ -37,7 +38,7 @@ final class TopicReader {
   }
 
   /** Reads from the beginning until {@code enough} says so or {@code timeout} passes. */
-  static List<Received> readAll(
+  public static List<Received> readAll(
       String bootstrap,
       String topic,
       Duration timeout,
@@ -80,7 +81,7 @@ final class TopicReader {
   }
 
   /** The event id of each record. */
-  static List<String> ids(List<Received> records) {
+  public static List<String> ids(List<Received> records) {
     List<String> ids = new ArrayList<>();
     for (Received r : records) {
       try {
@@ -92,7 +93,7 @@ final class TopicReader {
     return ids;
   }
 
-  static boolean hasAll(List<Received> records, Set<String> ids) {
+  public static boolean hasAll(List<Received> records, Set<String> ids) {
     return Set.copyOf(ids(records)).containsAll(ids);
   }
 }
