@@ -28,6 +28,8 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.SocketAddress;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -61,6 +63,9 @@ class ChartServeIT {
   private HttpClient client;
   private Webhook webhook;
   private String serviceHost;
+
+  /** The audit stream's standard output. */
+  private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
 
   @BeforeEach
   void startVertx() {
@@ -102,6 +107,27 @@ class ChartServeIT {
       } else {
         assertThat(response.path("allowed").asBoolean()).as("allowed by /mutate").isTrue();
       }
+    }
+    // And each decision is an audit event on standard output, where the chart sends them
+    assertThat(awaitAuditEvents(webhookServices(rendered).size()))
+        .allSatisfy(e -> assertThat(e.path("id").asText()).isEqualTo(uid()));
+  }
+
+  /** The audit events on standard output, once there are {@code count}; fails after 20 s. */
+  private List<JsonNode> awaitAuditEvents(int count) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (true) {
+      List<JsonNode> events = new ArrayList<>();
+      for (String line : stdout.toString(StandardCharsets.UTF_8).split("\n")) {
+        if (!line.isBlank()) {
+          events.add(JSON.readTree(line));
+        }
+      }
+      if (events.size() >= count || System.nanoTime() > deadline) {
+        assertThat(events).as("audit events on standard output").hasSize(count);
+        return events;
+      }
+      Thread.onSpinWait();
     }
   }
 
@@ -171,7 +197,8 @@ class ChartServeIT {
     settings.put("STATEGUARD_PORT", "0");
     settings.put("STATEGUARD_INSTANCES", "1");
     ServeConfig config = ServeConfig.from(settings);
-    webhook = Webhook.start(config, policies, Rules.all(), Mutations.all(), ClusterView.empty());
+    webhook =
+        Webhook.start(config, policies, Rules.all(), Mutations.all(), ClusterView.empty(), stdout);
 
     client =
         vertx.createHttpClient(

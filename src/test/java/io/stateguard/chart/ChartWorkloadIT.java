@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.SecurityContext;
@@ -137,9 +136,14 @@ class ChartWorkloadIT {
     List<String> preStop =
         pod.getContainers().get(0).getLifecycle().getPreStop().getExec().getCommand();
 
-    // Then the kubelet waits for the preStop sleep, then serve's drain, before it kills
+    // Then the kubelet waits for the preStop sleep, serve's drain (and the 5 s its server may
+    // take beyond it to stop), and with Kafka the audit stream's close (its timeout and 1 s for
+    // the producer), before it kills
     assertThat(preStop).hasSize(2).first().isEqualTo("sleep");
-    long drain = Long.parseLong(preStop.get(1)) + config.shutdownGrace().toSeconds();
+    long drain = Long.parseLong(preStop.get(1)) + config.shutdownGrace().toSeconds() + 5;
+    if (config.audit().kafka().isPresent()) {
+      drain += config.audit().closeTimeout().toSeconds() + 1;
+    }
     assertThat(pod.getTerminationGracePeriodSeconds()).isGreaterThan(drain);
     assertThat(config.shutdownGrace().toSeconds())
         .isEqualTo(set.at("/serve/shutdownGraceSeconds").asLong());
@@ -198,15 +202,19 @@ class ChartWorkloadIT {
     return chart.path("appVersion").asText();
   }
 
-  /** The container's STATEGUARD_* variables with literal values, as serve reads them. */
+  /**
+   * What serve reads of the container's environment: its STATEGUARD_* variables, as the kubelet
+   * resolves them, with placeholder text for values from Secrets.
+   */
   static Map<String, String> serveSettings(Container container) {
     Map<String, String> settings = new LinkedHashMap<>();
-    for (EnvVar env : container.getEnv()) {
-      if (env.getName().startsWith(ServeConfig.PREFIX)) {
-        assertThat(env.getValue()).as("%s is a literal value", env.getName()).isNotNull();
-        settings.put(env.getName(), env.getValue());
-      }
-    }
+    PodEnv.of(container, PodEnv::placeholder)
+        .forEach(
+            (name, value) -> {
+              if (name.startsWith(ServeConfig.PREFIX)) {
+                settings.put(name, value);
+              }
+            });
     return settings;
   }
 
