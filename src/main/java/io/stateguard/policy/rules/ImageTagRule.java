@@ -1,11 +1,15 @@
 package io.stateguard.policy.rules;
 
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.stateguard.policy.Mode;
 import io.stateguard.policy.ParamSpec;
 import io.stateguard.policy.Rule;
 import io.stateguard.policy.RuleContext;
 import io.stateguard.policy.RuleInfo;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * {@code image-tag}: every image, init containers included, names a fixed version: a tag that is
@@ -46,6 +50,7 @@ final class ImageTagRule implements Rule {
   public void check(RuleContext ctx) {
     List<String> forbidden = ctx.params().strings("forbiddenTags");
     String subject = ctx.subjectRef().toString();
+    Set<String> claims = claimTemplateNames(ctx.statefulSet());
     for (TemplateContainer c : TemplateContainer.all(ctx.statefulSet())) {
       String image = c.container().getImage();
       if (image == null || image.isBlank()) {
@@ -70,15 +75,52 @@ final class ImageTagRule implements Rule {
               + " uses image "
               + image.strip()
               + problem
-              + ": each restart or reschedule may pull a different version, so members run mixed"
-              + " versions and a new major version can rewrite the data files without an upgrade"
-              + " plan; pin a version tag ("
+              + ": each restart or reschedule may pull a different version, so "
+              + consequence(c, claims)
+              + "; pin a version tag ("
               + ref.name()
               + ":<version>) or a digest ("
               + ref.name()
               + "@sha256:...)",
           c.field() + ".image");
     }
+  }
+
+  /**
+   * What a moving image does to this container. Only a main container that mounts a claim template
+   * works on the member's data files, so only there can a new major version rewrite them; an init
+   * container or a sidecar (an exporter, a native sidecar) holds no data, and what it risks is a
+   * pod nobody can reproduce and a moved tag that breaks the next restart.
+   */
+  private static String consequence(TemplateContainer c, Set<String> claims) {
+    if (!c.init() && mountsAny(c, claims)) {
+      return "members run mixed versions and a new major version can rewrite the data files"
+          + " without an upgrade plan";
+    }
+    if (c.longRunning()) {
+      return "members run different builds of it, no pod can be reproduced exactly, and a tag moved"
+          + " to a broken or removed image breaks a member at its next restart";
+    }
+    // An init container must succeed before the main containers start.
+    return "members start with different builds of it, no pod can be reproduced exactly, and a tag"
+        + " moved to a broken or removed image keeps a member from starting at its next restart";
+  }
+
+  private static boolean mountsAny(TemplateContainer c, Set<String> claims) {
+    List<VolumeMount> mounts = c.container().getVolumeMounts();
+    return mounts != null
+        && mounts.stream().anyMatch(m -> m != null && claims.contains(m.getName()));
+  }
+
+  /** The names of the set's volume claim templates, which its pods mount as volumes. */
+  private static Set<String> claimTemplateNames(StatefulSet set) {
+    if (set.getSpec() == null || set.getSpec().getVolumeClaimTemplates() == null) {
+      return Set.of();
+    }
+    return set.getSpec().getVolumeClaimTemplates().stream()
+        .filter(t -> t != null && t.getMetadata() != null && t.getMetadata().getName() != null)
+        .map(t -> t.getMetadata().getName())
+        .collect(Collectors.toSet());
   }
 
   /**

@@ -60,7 +60,8 @@ final class ParallelPodManagementRule implements Rule {
             + (replicas > 1
                 ? "all " + replicas + " members start at once"
                 : "new members start at once when it scales up")
-            + " and can bootstrap without a quorum (separate ensembles, competing leaders); use"
+            + ", each before its peers are ready, so systems that form their membership at start"
+            + " can race while they bootstrap; use"
             + " podManagementPolicy: OrderedReady (the default), or annotate the set"
             + " stateguard.io/break-glass: \"<reason>\" to override",
         "spec.podManagementPolicy");

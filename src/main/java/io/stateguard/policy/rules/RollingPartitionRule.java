@@ -76,9 +76,11 @@ final class RollingPartitionRule implements Rule {
             + updated
             + " of "
             + StatefulSetFields.count(replicas, "pod")
-            + " get template changes and the lowest "
+            + (updated == 1 ? " gets" : " get")
+            + " template changes and the lowest "
             + partition
-            + " keep the old revision, leaving the set split between versions; set "
+            + (partition == 1 ? " keeps" : " keep")
+            + " the old revision, leaving the set split between versions; set "
             + FIELD
             + " to 0 once the canary is done",
         FIELD);

@@ -50,10 +50,6 @@ final class TerminationGracePeriodRule implements Rule {
   @Override
   public void check(RuleContext ctx) {
     int min = ctx.params().integer(MIN_SECONDS);
-    boolean unset =
-        StatefulSetFields.podSpec(ctx.statefulSet())
-            .map(s -> s.getTerminationGracePeriodSeconds() == null)
-            .orElse(true);
     long seconds = StatefulSetFields.terminationGracePeriodSeconds(ctx.statefulSet());
     if (seconds >= min) {
       return;
@@ -62,7 +58,11 @@ final class TerminationGracePeriodRule implements Rule {
         ctx.subjectRef()
             + " gives its pods terminationGracePeriodSeconds: "
             + seconds
-            + (unset ? " (the default, as it is unset)" : "")
+            // Objects are defaulted before they are checked, so an unset field arrives as 30:
+            // say where that number comes from to a user who never wrote it.
+            + (seconds == StatefulSetFields.DEFAULT_GRACE_PERIOD_SECONDS
+                ? " (30 s, the Kubernetes default when the field is not set)"
+                : "")
             + ", below the minimum of "
             + min
             + ": a member still shutting down after "

@@ -2,6 +2,7 @@ package io.stateguard.policy.rules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.stateguard.policy.Finding;
 import io.stateguard.policy.Mode;
@@ -90,6 +91,60 @@ class ImageTagRuleTest {
     assertThat(PodTemplates.fields(findings))
         .containsExactly("spec.template.spec.initContainers[init].image");
     assertThat(findings.get(0).message()).startsWith("init container init of statefulset data/pg");
+  }
+
+  @Test
+  void givesAnInitContainerAReasonWithoutDataFiles() {
+    // Given: the init container mounts the data volume but only prepares it
+    StatefulSet set = withImage("init", "busybox");
+
+    // When
+    String message = RuleHarness.check(rule, set).get(0).message();
+
+    // Then: the consequence is a pod that cannot be reproduced or restarted, not rewritten data
+    assertThat(message)
+        .isEqualTo(
+            "init container init of statefulset data/pg uses image busybox with no tag, which"
+                + " pulls :latest: each restart or reschedule may pull a different version, so"
+                + " members start with different builds of it, no pod can be reproduced exactly,"
+                + " and a tag moved to a broken or removed image keeps a member from starting at"
+                + " its next restart; pin a version tag (busybox:<version>) or a digest"
+                + " (busybox@sha256:...)")
+        .doesNotContain("data files");
+  }
+
+  @Test
+  void givesASidecarWithoutClaimAReasonWithoutDataFiles() {
+    // Given: a metrics exporter beside the database, mounting no claim template
+    StatefulSet set = PodTemplates.clean();
+    Container exporter = new Container();
+    exporter.setName("metrics");
+    exporter.setImage("oliver006/redis_exporter:latest");
+    PodTemplates.pod(set).getContainers().add(exporter);
+
+    // When
+    List<Finding> findings = RuleHarness.check(rule, set);
+
+    // Then
+    assertThat(PodTemplates.messages(findings))
+        .singleElement()
+        .asString()
+        .contains(
+            "so members run different builds of it, no pod can be reproduced exactly, and a tag"
+                + " moved to a broken or removed image breaks a member at its next restart;")
+        .doesNotContain("data files");
+  }
+
+  @Test
+  void givesANativeSidecarTheSidecarReason() {
+    // Given: an init container with restartPolicy Always runs for the pod's whole life
+    StatefulSet set = withImage("init", "registry.example:5000/tools/pg-init:latest");
+    PodTemplates.container(set, "init").setRestartPolicy("Always");
+
+    // Then
+    assertThat(RuleHarness.check(rule, set).get(0).message())
+        .contains("breaks a member at its next restart")
+        .doesNotContain("data files");
   }
 
   @Test

@@ -39,12 +39,13 @@ class ParallelPodManagementRuleTest {
               assertThat(f.rule()).isEqualTo("parallel-pod-management");
               assertThat(f.field()).isEqualTo("spec.podManagementPolicy");
               assertThat(f.message())
-                  .startsWith(
-                      "statefulset data/zk is a quorum workload with podManagementPolicy: Parallel")
-                  .contains("all 3 members start at once")
-                  .contains("without a quorum")
-                  .contains("OrderedReady")
-                  .contains("stateguard.io/break-glass");
+                  .isEqualTo(
+                      "statefulset data/zk is a quorum workload with podManagementPolicy:"
+                          + " Parallel: all 3 members start at once, each before its peers are"
+                          + " ready, so systems that form their membership at start can race while"
+                          + " they bootstrap; use podManagementPolicy: OrderedReady (the default),"
+                          + " or annotate the set stateguard.io/break-glass: \"<reason>\" to"
+                          + " override");
             });
   }
 

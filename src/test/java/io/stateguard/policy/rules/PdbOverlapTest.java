@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.stateguard.policy.ClusterView;
 import io.stateguard.policy.Finding;
 import io.stateguard.policy.Verdict;
 import io.stateguard.policy.WorkloadClass;
@@ -50,9 +51,108 @@ class PdbOverlapTest {
                       "pdb data/zk-pdb and pdb data/zk-chart-pdb both select the pods of"
                           + " statefulset data/zk: the eviction API refuses to evict a pod"
                           + " covered by more than one PodDisruptionBudget (HTTP 500), so node"
-                          + " drains fail on them; keep one budget for the set: delete pdb"
-                          + " data/zk-chart-pdb or narrow one of the selectors");
+                          + " drains fail on them; to leave one budget for statefulset data/zk,"
+                          + " keep one of pdb data/zk-chart-pdb and pdb data/zk-pdb (each selects"
+                          + " 3 pods of 1 statefulset) and delete the other; or narrow the"
+                          + " selectors so that each pod is selected by exactly one budget");
             });
+  }
+
+  @Test
+  void givesEqualBudgetsTheSameAdviceFromBothSides() {
+    // Given: two budgets over the same pods, each admitted while the other exists
+    StatefulSet zk = quorumSet("zk", 3);
+    PodDisruptionBudget chart = maxUnavailable("zk-chart-pdb", "1", ZK);
+    PodDisruptionBudget handWritten = minAvailable("zk-pdb", "2", ZK);
+
+    // When
+    String chartMessage =
+        RuleHarness.check(rule, chart, view(zk, chart, handWritten), Map.of()).get(0).message();
+    String handWrittenMessage =
+        RuleHarness.check(rule, handWritten, view(zk, chart, handWritten), Map.of())
+            .get(0)
+            .message();
+
+    // Then: both name the two budgets alike and ask to keep one, not to delete the other one
+    assertThat(advice(chartMessage))
+        .isEqualTo(advice(handWrittenMessage))
+        .startsWith(
+            "to leave one budget for statefulset data/zk, keep one of pdb data/zk-chart-pdb and"
+                + " pdb data/zk-pdb (each selects 3 pods of 1 statefulset) and delete the other;");
+  }
+
+  @Test
+  void pointsEveryBudgetOfAGroupAtTheBroaderOnes() {
+    // Given: per-role budgets for controllers and brokers, and an umbrella budget over both
+    Map<String, String> controllerLabels = Map.of("app", "kafka", "role", "controller");
+    Map<String, String> brokerLabels = Map.of("app", "kafka", "role", "broker");
+    StatefulSet controllers =
+        statefulSet(ClusterFixtures.NS, "controller", 3, WorkloadClass.QUORUM, controllerLabels);
+    StatefulSet brokers =
+        statefulSet(ClusterFixtures.NS, "broker", 3, WorkloadClass.QUORUM, brokerLabels);
+    PodDisruptionBudget controllerPdb =
+        maxUnavailable("controller-pdb", "1", matchLabels(controllerLabels));
+    PodDisruptionBudget brokerPdb = maxUnavailable("broker-pdb", "1", matchLabels(brokerLabels));
+    PodDisruptionBudget umbrella =
+        maxUnavailable("kafka-pdb", "1", matchLabels(Map.of("app", "kafka")));
+    ClusterView cluster = view(controllers, brokers, controllerPdb, brokerPdb, umbrella);
+
+    // When: each of the three budgets is checked
+    List<String> messages =
+        List.of(controllerPdb, brokerPdb, umbrella).stream()
+            .flatMap(b -> RuleHarness.check(rule, b, cluster, Map.of()).stream())
+            .map(Finding::message)
+            .toList();
+
+    // Then: every finding keeps the per-role budget and deletes the umbrella, so following all of
+    // them leaves exactly one budget per set
+    assertThat(messages).hasSize(4);
+    assertThat(messages)
+        .filteredOn(m -> m.contains("both select the pods of statefulset data/controller"))
+        .extracting(PdbOverlapTest::advice)
+        .hasSize(2)
+        .containsOnly(
+            "to leave one budget for statefulset data/controller, keep the narrowest, pdb"
+                + " data/controller-pdb (3 pods of 1 statefulset), and delete the broader one, pdb"
+                + " data/kafka-pdb (6 pods of 2 statefulsets); or narrow the selectors so that"
+                + " each pod is selected by exactly one budget");
+    assertThat(messages)
+        .filteredOn(m -> m.contains("both select the pods of statefulset data/broker"))
+        .extracting(PdbOverlapTest::advice)
+        .hasSize(2)
+        .allSatisfy(
+            a ->
+                assertThat(a)
+                    .contains("keep the narrowest, pdb data/broker-pdb")
+                    .contains("delete the broader one, pdb data/kafka-pdb"));
+  }
+
+  @Test
+  void keepsOneOfTheNarrowestAndDeletesEveryBroaderBudget() {
+    // Given: two equal budgets over zk and a namespace-wide one over zk and etcd
+    StatefulSet zk = quorumSet("zk", 3);
+    StatefulSet etcd = quorumSet("etcd", 3);
+    PodDisruptionBudget a = maxUnavailable("zk-a", "1", ZK);
+    PodDisruptionBudget b = maxUnavailable("zk-b", "1", ZK);
+    PodDisruptionBudget everything = maxUnavailable("namespace-pdb", "1", new LabelSelector());
+
+    // When
+    List<Finding> findings = RuleHarness.check(rule, a, view(zk, etcd, a, b, everything), Map.of());
+
+    // Then
+    assertThat(findings)
+        .extracting(f -> advice(f.message()))
+        .hasSize(2)
+        .containsOnly(
+            "to leave one budget for statefulset data/zk, keep one of pdb data/zk-a and pdb"
+                + " data/zk-b (each selects 3 pods of 1 statefulset) and delete the other, and"
+                + " delete the broader one, pdb data/namespace-pdb (6 pods of 2 statefulsets); or"
+                + " narrow the selectors so that each pod is selected by exactly one budget");
+  }
+
+  /** The part of a message after the consequence: what to do. */
+  private static String advice(String message) {
+    return message.substring(message.indexOf("drains fail on them; ") + 21);
   }
 
   @Test

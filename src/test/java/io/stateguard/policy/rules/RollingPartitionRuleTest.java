@@ -75,6 +75,32 @@ class RollingPartitionRuleTest {
             });
   }
 
+  @Test
+  void countsOneUpdatedPodInTheSingular() {
+    // Given a set of 3 whose partition leaves one pod to update
+    StatefulSet set = withPartition(3, 2);
+
+    // Then
+    assertThat(RuleHarness.check(rule, set))
+        .singleElement()
+        .extracting(Finding::message)
+        .asString()
+        .contains("only the highest 1 of 3 pods gets template changes and the lowest 2 keep the");
+  }
+
+  @Test
+  void countsOneKeptPodInTheSingular() {
+    // Given a set of 3 whose partition holds back only the lowest pod
+    StatefulSet set = withPartition(3, 1);
+
+    // Then
+    assertThat(RuleHarness.check(rule, set))
+        .singleElement()
+        .extracting(Finding::message)
+        .asString()
+        .contains("only the highest 2 of 3 pods get template changes and the lowest 1 keeps the");
+  }
+
   @ParameterizedTest(name = "partition {1} with {0} replicas -> {2}")
   @CsvSource({
     "3, 0, none",

@@ -40,7 +40,8 @@ class TerminationGracePeriodRuleTest {
               assertThat(f.field()).isEqualTo("spec.template.spec.terminationGracePeriodSeconds");
               assertThat(f.message())
                   .isEqualTo(
-                      "statefulset data/web gives its pods terminationGracePeriodSeconds: 30, below the"
+                      "statefulset data/web gives its pods terminationGracePeriodSeconds: 30 (30"
+                          + " s, the Kubernetes default when the field is not set), below the"
                           + " minimum of 60: a member still shutting down after 30 s is killed and"
                           + " restarts into crash recovery; set"
                           + " spec.template.spec.terminationGracePeriodSeconds to 60 or more");
@@ -52,12 +53,37 @@ class TerminationGracePeriodRuleTest {
     // Given a raw manifest that does not set the grace period
     StatefulSet set = withGrace(null);
 
-    // When / Then: it is the API default of 30, and the message says so
+    // When / Then: it is the API default of 30, and the message says where 30 comes from
     assertThat(RuleHarness.check(rule, set))
         .singleElement()
         .extracting(Finding::message)
         .asString()
-        .contains("terminationGracePeriodSeconds: 30 (the default, as it is unset)");
+        .contains("terminationGracePeriodSeconds: 30 (30 s, the Kubernetes default");
+  }
+
+  @Test
+  void explainsThirtySecondsAsTheDefaultWhenTheServerFilledItIn() {
+    // Given a set as the API server defaulted it: the field holds 30 though nobody wrote it
+    StatefulSet set = withGrace(30L);
+
+    // When / Then: the user still learns why it is 30
+    assertThat(RuleHarness.check(rule, set))
+        .singleElement()
+        .extracting(Finding::message)
+        .asString()
+        .contains(
+            "terminationGracePeriodSeconds: 30 (30 s, the Kubernetes default when the field"
+                + " is not set), below the minimum of 60");
+  }
+
+  @Test
+  void doesNotCallAnotherValueTheDefault() {
+    assertThat(RuleHarness.check(rule, withGrace(45L)))
+        .singleElement()
+        .extracting(Finding::message)
+        .asString()
+        .contains("terminationGracePeriodSeconds: 45, below the minimum of 60")
+        .doesNotContain("default");
   }
 
   @Test
