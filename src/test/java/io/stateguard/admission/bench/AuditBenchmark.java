@@ -117,7 +117,7 @@ public final class AuditBenchmark {
     String loadBefore = loadAverage();
     Vertx vertx = Vertx.vertx();
     List<Target> targets = new ArrayList<>();
-    try (ProcessBroker broker = new ProcessBroker(WORK.resolve("broker"))) {
+    try (ProcessBroker broker = new ProcessBroker(WORK.resolve("broker").toAbsolutePath())) {
       broker.start();
       TopicReader.create(broker.bootstrap(), TOPIC, 3);
       Path file = WORK.resolve("file-sink").resolve("audit.jsonl");
