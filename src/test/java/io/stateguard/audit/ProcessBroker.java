@@ -15,9 +15,10 @@ import org.apache.kafka.common.Uuid;
 
 /**
  * A single-node KRaft broker in its own process ({@code kafka.Kafka} from the test class path), so
- * a test can kill it for real and start it again on the same port and log folder.
+ * a test can kill it for real and start it again on the same port and log folder, and a benchmark
+ * sees its CPU apart from the load generator's.
  */
-final class ProcessBroker implements AutoCloseable {
+public final class ProcessBroker implements AutoCloseable {
 
   private final Path dir;
   private final int port;
@@ -25,7 +26,7 @@ final class ProcessBroker implements AutoCloseable {
   private Process process;
   private int starts;
 
-  ProcessBroker(Path dir) throws IOException, InterruptedException {
+  public ProcessBroker(Path dir) throws IOException, InterruptedException {
     this.dir = dir;
     this.port = freePort();
     int controllerPort = freePort();
@@ -68,12 +69,12 @@ final class ProcessBroker implements AutoCloseable {
     }
   }
 
-  String bootstrap() {
+  public String bootstrap() {
     return "127.0.0.1:" + port;
   }
 
   /** Starts the broker and waits until it answers. */
-  void start() throws Exception {
+  public void start() throws Exception {
     starts++;
     process =
         java("kafka.Kafka", config.toString())
@@ -108,9 +109,14 @@ final class ProcessBroker implements AutoCloseable {
   }
 
   /** Kills the broker's process at once (SIGKILL), as a crash would. */
-  void kill() throws InterruptedException {
+  public void kill() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  /** The broker's process id, for its CPU time in {@code /proc}. */
+  public long pid() {
+    return process.pid();
   }
 
   @Override

@@ -25,6 +25,8 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongConsumer;
+import java.util.function.LongFunction;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 
@@ -246,24 +248,42 @@ public final class ServeBenchmark {
   /** Requests at a fixed rate; latency from each request's due time to its complete answer. */
   private static RateRun fixedRate(HttpClient client, int port, byte[] body, int rate, int seconds)
       throws Exception {
+    Buffer payload = Buffer.buffer(body);
+    return fixedRate(client, port, i -> payload, i -> {}, rate, seconds);
+  }
+
+  /**
+   * Requests at a fixed rate, the {@code i}-th with body {@code request.apply(i)}, each answered
+   * with 200 passed to {@code answered}; latency from each request's due time to its complete
+   * answer.
+   */
+  static RateRun fixedRate(
+      HttpClient client,
+      int port,
+      LongFunction<Buffer> request,
+      LongConsumer answered,
+      int rate,
+      int seconds)
+      throws Exception {
     Histogram latency = new ConcurrentHistogram(TimeUnit.SECONDS.toNanos(60), 3);
     AtomicLong errors = new AtomicLong();
     AtomicLong done = new AtomicLong();
     long total = (long) rate * seconds;
     long interval = TimeUnit.SECONDS.toNanos(1) / rate;
     long start = System.nanoTime();
-    Buffer payload = Buffer.buffer(body);
     for (long i = 0; i < total; i++) {
       long due = start + i * interval;
       long wait = due - System.nanoTime();
       if (wait > 0) {
         LockSupport.parkNanos(wait);
       }
-      send(client, port, payload)
+      long index = i;
+      send(client, port, request.apply(i))
           .onComplete(
               ar -> {
                 if (ar.succeeded() && ar.result() == 200) {
                   latency.recordValue(System.nanoTime() - due);
+                  answered.accept(index);
                 } else {
                   errors.incrementAndGet();
                 }
@@ -333,7 +353,7 @@ public final class ServeBenchmark {
             });
   }
 
-  private static Future<Integer> send(HttpClient client, int port, Buffer payload) {
+  static Future<Integer> send(HttpClient client, int port, Buffer payload) {
     return client
         .request(options(port, HttpMethod.POST, "/validate?timeout=10s"))
         .compose(
@@ -343,7 +363,7 @@ public final class ServeBenchmark {
                     .compose(resp -> resp.body().map(b -> resp.statusCode())));
   }
 
-  private static HttpClient client(Vertx vertx, Path ca, int connections) {
+  static HttpClient client(Vertx vertx, Path ca, int connections) {
     return vertx
         .httpClientBuilder()
         .with(
@@ -356,7 +376,7 @@ public final class ServeBenchmark {
         .build();
   }
 
-  private static RequestOptions options(int port, HttpMethod method, String path) {
+  static RequestOptions options(int port, HttpMethod method, String path) {
     return new RequestOptions()
         .setMethod(method)
         .setServer(SocketAddress.inetSocketAddress(port, "127.0.0.1"))
@@ -380,7 +400,7 @@ public final class ServeBenchmark {
         .getBytes();
   }
 
-  private static void awaitReady(HttpClient client, int port, Process process) throws Exception {
+  static void awaitReady(HttpClient client, int port, Process process) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
@@ -421,13 +441,13 @@ public final class ServeBenchmark {
   }
 
   /** Extra JVM options for a server, from an environment variable (profiling, GC settings). */
-  private static List<String> jvmOptions(String variable) {
+  static List<String> jvmOptions(String variable) {
     String value = System.getenv(variable);
     return value == null || value.isBlank() ? List.of() : List.of(value.trim().split("\\s+"));
   }
 
   /** CPU time (user and system) a process has used, from /proc (Linux); 0 where unknown. */
-  private static long cpuNanos(long pid) {
+  static long cpuNanos(long pid) {
     try {
       String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
       String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
@@ -453,7 +473,7 @@ public final class ServeBenchmark {
     return 0;
   }
 
-  private static int freePort() throws IOException {
+  static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     }
@@ -531,7 +551,7 @@ public final class ServeBenchmark {
     return out.toString();
   }
 
-  private static String ms(long nanos) {
+  static String ms(long nanos) {
     return String.format(Locale.ROOT, "%.2f ms", nanos / 1e6);
   }
 }
