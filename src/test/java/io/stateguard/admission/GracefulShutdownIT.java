@@ -38,7 +38,7 @@ class GracefulShutdownIT {
                     "STATEGUARD_PORT", "0",
                     "STATEGUARD_AUDIT_FILE", certs.resolve("audit.jsonl").toString(),
                     "STATEGUARD_INSTANCES", "2",
-                    "STATEGUARD_SHUTDOWN_GRACE", "10s"))
+                    "STATEGUARD_SHUTDOWN_GRACE", "60s"))
             .withCertificateFiles(certs.resolve("tls.crt"), certs.resolve("tls.key"));
     Webhook webhook =
         Webhook.start(
@@ -59,7 +59,7 @@ class GracefulShutdownIT {
       HttpsClient.await(request.write(Buffer.buffer(Arrays.copyOf(body, body.length / 2))));
 
       CompletableFuture<Void> shutdown =
-          CompletableFuture.runAsync(() -> webhook.shutdown(Duration.ofSeconds(10)));
+          CompletableFuture.runAsync(() -> webhook.shutdown(Duration.ofSeconds(60)));
       CertificateRotationIT.await(() -> webhook.readiness().report().ready() == false);
       CertificateRotationIT.await(() -> refusesNewConnections(webhook.port()));
       request.end(Buffer.buffer(Arrays.copyOfRange(body, body.length / 2, body.length)));

@@ -74,6 +74,8 @@ class AuditKafkaIT {
     s.put("audit.spool.flush-interval", "50ms");
     s.put("audit.cluster", "it");
     s.put("audit.replica", "replica-0");
+    // A loaded machine can keep the broker slow for seconds; close must wait for delivery here.
+    s.put("audit.close-timeout", "60s");
     return s;
   }
 
