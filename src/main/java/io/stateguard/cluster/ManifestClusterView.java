@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * The cluster as a set of manifests describes it: what a report evaluates against, so a manifest
@@ -78,37 +79,13 @@ public final class ManifestClusterView implements ClusterView {
       }
       if (object instanceof Service service) {
         String ns = namespaceOf(service, defaultNamespace);
-        Service placed =
-            ns.equals(service.getMetadata().getNamespace())
-                ? service
-                : new ServiceBuilder(service)
-                    .editMetadata()
-                    .withNamespace(ns)
-                    .endMetadata()
-                    .build();
-        put(services, ns, nameOf(service), placed);
+        put(services, ns, nameOf(service), placed(service, ns, o -> new ServiceBuilder(o).build()));
       } else if (object instanceof StatefulSet set) {
         String ns = namespaceOf(set, defaultNamespace);
-        StatefulSet placed =
-            ns.equals(set.getMetadata().getNamespace())
-                ? set
-                : new StatefulSetBuilder(set)
-                    .editMetadata()
-                    .withNamespace(ns)
-                    .endMetadata()
-                    .build();
-        put(sets, ns, nameOf(set), placed);
+        put(sets, ns, nameOf(set), placed(set, ns, o -> new StatefulSetBuilder(o).build()));
       } else if (object instanceof PodDisruptionBudget pdb) {
         String ns = namespaceOf(pdb, defaultNamespace);
-        PodDisruptionBudget placed =
-            ns.equals(pdb.getMetadata().getNamespace())
-                ? pdb
-                : new PodDisruptionBudgetBuilder(pdb)
-                    .editMetadata()
-                    .withNamespace(ns)
-                    .endMetadata()
-                    .build();
-        put(pdbs, ns, nameOf(pdb), placed);
+        put(pdbs, ns, nameOf(pdb), placed(pdb, ns, o -> new PodDisruptionBudgetBuilder(o).build()));
       } else if (object instanceof StorageClass storageClass) {
         // Cluster-scoped: a namespace in the manifest means nothing to the API server either.
         storageClasses.put(nameOf(storageClass), storageClass);
@@ -138,6 +115,19 @@ public final class ManifestClusterView implements ClusterView {
   @Override
   public Optional<StorageClass> storageClass(String name) {
     return Optional.ofNullable(storageClasses.get(name));
+  }
+
+  /**
+   * The object itself when it already names {@code ns}, else a copy in {@code ns}: the caller's
+   * object is never changed.
+   */
+  private static <T extends HasMetadata> T placed(T object, String ns, UnaryOperator<T> copy) {
+    if (ns.equals(object.getMetadata().getNamespace())) {
+      return object;
+    }
+    T placed = copy.apply(object); // the builders copy the metadata, so this edits only the copy
+    placed.getMetadata().setNamespace(ns);
+    return placed;
   }
 
   private static String namespaceOf(HasMetadata object, String defaultNamespace) {
