@@ -25,10 +25,12 @@ import java.util.Optional;
  * Reads and writes {@code admission.k8s.io/v1} AdmissionReviews with the fabric8 model, and turns a
  * review's request into the core's {@link Admission}.
  *
- * <p>The body is first read as a JSON tree, so that what is wrong with it can be said precisely
- * (the fabric8 model would quietly fill in a missing {@code apiVersion}); then the tree is bound to
- * the model, where {@code request.object} becomes a typed StatefulSet, PodDisruptionBudget or Pod.
- * Every failure is a {@link ReviewException} with status 400 and a message naming the field.
+ * <p>A well-formed review is bound to the model in one pass, where {@code request.object} becomes a
+ * typed StatefulSet, PodDisruptionBudget or Pod ({@link ObjectBinding}); one the fast binding
+ * refuses is bound with the model's own deserializers, and one that does not bind is read as a JSON
+ * tree, so that what is wrong with it can be said precisely (the fabric8 model would quietly fill
+ * in a missing {@code apiVersion}). Every failure is a {@link ReviewException} with status 400 and
+ * a message naming the field.
  *
  * <p>Stateless and thread-safe.
  */
@@ -44,6 +46,9 @@ final class ReviewCodec {
   private static final int MAX_NESTING = 200;
 
   private static final ObjectMapper MAPPER = mapper();
+
+  /** As {@link #MAPPER}, with the request's objects bound in one pass ({@link ObjectBinding}). */
+  private static final ObjectMapper ONE_PASS = ObjectBinding.install(mapper());
 
   /**
    * Reads the whole body as one JSON value: anything after it is an error. (Only here: the fabric8
@@ -74,7 +79,10 @@ final class ReviewCodec {
     if (body.length == 0) {
       throw ReviewException.badRequest("the request body is empty: send an AdmissionReview");
     }
-    AdmissionReview review = bind(body);
+    AdmissionReview review = onePass(body);
+    if (review == null) {
+      review = bind(body);
+    }
     if (review != null
         && API_VERSION.equals(review.getApiVersion())
         && KIND.equals(review.getKind())
@@ -85,12 +93,25 @@ final class ReviewCodec {
   }
 
   /**
-   * The fast path, taken by every well-formed review: bound to the model in one pass. Null when the
-   * body does not bind or has content after the review; {@link #diagnose} then says why.
+   * The fast path, taken by the reviews the API server sends: the body bound to the model in one
+   * pass, objects included. Null when {@link ObjectBinding} refuses an object, or the body does not
+   * bind or has content after the review; {@link #bind} then tries.
    */
-  private static AdmissionReview bind(byte[] body) {
-    try (JsonParser parser = MAPPER.createParser(body)) {
-      AdmissionReview review = MAPPER.readValue(parser, Strict.class);
+  static AdmissionReview onePass(byte[] body) {
+    return bind(ONE_PASS, body);
+  }
+
+  /**
+   * The model's own binding: each object is read into a tree first, then bound. Null when the body
+   * does not bind or has content after the review; {@link #diagnose} then says why.
+   */
+  static AdmissionReview bind(byte[] body) {
+    return bind(MAPPER, body);
+  }
+
+  private static AdmissionReview bind(ObjectMapper mapper, byte[] body) {
+    try (JsonParser parser = mapper.createParser(body)) {
+      AdmissionReview review = mapper.readValue(parser, Strict.class);
       return parser.nextToken() == null ? review : null;
     } catch (IOException | RuntimeException e) {
       return null;

@@ -1,10 +1,9 @@
 package io.stateguard.audit;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stateguard.policy.Finding;
 import io.stateguard.policy.Mode;
 import java.io.IOException;
@@ -21,12 +20,15 @@ final class EventJson {
   private EventJson() {}
 
   static byte[] write(AuditEvent event) {
-    try {
-      return JSON.writeValueAsBytes(tree(event));
-    } catch (JsonProcessingException e) {
-      // Only trees of plain nodes are written; nothing here can fail to serialize.
+    // About 7 KB for an event with nine findings; sized so most events need no regrowth.
+    ByteArrayBuilder out = new ByteArrayBuilder(8192);
+    try (JsonGenerator g = JSON.getFactory().createGenerator(out)) {
+      write(event, g);
+    } catch (IOException e) {
+      // Written to memory from strings, numbers and a JSON patch: nothing here can fail.
       throw new IllegalStateException("cannot write audit event " + event.id(), e);
     }
+    return out.toByteArray();
   }
 
   /** Reads one event's JSON back as a tree (for logs and tests). */
@@ -34,67 +36,84 @@ final class EventJson {
     return JSON.readTree(json);
   }
 
-  static ObjectNode tree(AuditEvent event) {
-    ObjectNode root = JSON.createObjectNode();
-    root.put("specversion", AuditEvent.SPEC_VERSION);
-    root.put("id", event.id());
-    root.put("source", event.source());
-    root.put("type", AuditEvent.TYPE);
-    root.put("subject", event.subject());
+  /**
+   * Writes the event in one pass, field by field in the documented order, without building a tree
+   * first (the audit writer does this for every decision).
+   */
+  private static void write(AuditEvent event, JsonGenerator g) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("specversion", AuditEvent.SPEC_VERSION);
+    g.writeStringField("id", event.id());
+    g.writeStringField("source", event.source());
+    g.writeStringField("type", AuditEvent.TYPE);
+    g.writeStringField("subject", event.subject());
     // RFC 3339 in UTC; microseconds are plenty and keep every event the same width.
-    root.put("time", event.time().truncatedTo(ChronoUnit.MICROS).toString());
-    root.put("datacontenttype", AuditEvent.DATA_CONTENT_TYPE);
-    root.set("data", data(event));
-    return root;
+    g.writeStringField("time", event.time().truncatedTo(ChronoUnit.MICROS).toString());
+    g.writeStringField("datacontenttype", AuditEvent.DATA_CONTENT_TYPE);
+    g.writeFieldName("data");
+    data(event, g);
+    g.writeEndObject();
   }
 
-  private static ObjectNode data(AuditEvent event) {
-    ObjectNode data = JSON.createObjectNode();
-    data.put("origin", event.origin().id());
-    data.put("operation", event.operation().name());
+  private static void data(AuditEvent event, JsonGenerator g) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("origin", event.origin().id());
+    g.writeStringField("operation", event.operation().name());
     if (!event.subResource().isEmpty()) {
-      data.put("subResource", event.subResource());
+      g.writeStringField("subResource", event.subResource());
     }
     AuditEvent.Resource r = event.resource();
-    ObjectNode object = data.putObject("object");
-    object.put("group", r.group());
-    object.put("version", r.version());
-    object.put("kind", r.kind());
-    object.put("namespace", r.namespace());
-    object.put("name", r.name());
-    ObjectNode user = data.putObject("user");
-    user.put("username", event.user().username());
-    ArrayNode groups = user.putArray("groups");
-    event.user().groups().forEach(groups::add);
-    data.put("dryRun", event.dryRun());
-    data.put("allowed", event.allowed());
-    ArrayNode modes = data.putArray("modes");
+    g.writeObjectFieldStart("object");
+    g.writeStringField("group", r.group());
+    g.writeStringField("version", r.version());
+    g.writeStringField("kind", r.kind());
+    g.writeStringField("namespace", r.namespace());
+    g.writeStringField("name", r.name());
+    g.writeEndObject();
+    g.writeObjectFieldStart("user");
+    g.writeStringField("username", event.user().username());
+    g.writeArrayFieldStart("groups");
+    for (String group : event.user().groups()) {
+      g.writeString(group);
+    }
+    g.writeEndArray();
+    g.writeEndObject();
+    g.writeBooleanField("dryRun", event.dryRun());
+    g.writeBooleanField("allowed", event.allowed());
+    g.writeArrayFieldStart("modes");
     for (Mode mode : event.modes()) {
-      modes.add(mode.id());
+      g.writeString(mode.id());
     }
-    ArrayNode findings = data.putArray("findings");
+    g.writeEndArray();
+    g.writeArrayFieldStart("findings");
     for (Finding f : event.findings()) {
-      ObjectNode finding = findings.addObject();
-      finding.put("rule", f.rule());
-      finding.put("severity", f.severity().id());
-      finding.put("mode", f.mode().id());
-      finding.put("message", f.message());
-      finding.put("field", f.field());
-      finding.put("policy", f.policy());
+      g.writeStartObject();
+      g.writeStringField("rule", f.rule());
+      g.writeStringField("severity", f.severity().id());
+      g.writeStringField("mode", f.mode().id());
+      g.writeStringField("message", f.message());
+      g.writeStringField("field", f.field());
+      g.writeStringField("policy", f.policy());
+      g.writeEndObject();
     }
-    ArrayNode warnings = data.putArray("warnings");
-    event.warnings().forEach(warnings::add);
-    event.patch().ifPresent(p -> data.set("patch", p.deepCopy()));
-    event
-        .exemption()
-        .ifPresent(
-            reason -> {
-              ObjectNode exemption = data.putObject("exemption");
-              exemption.put("breakGlass", event.breakGlass());
-              exemption.put("reason", reason);
-            });
-    data.put("policyVersion", event.policyVersion());
-    data.put("latencyMicros", event.latency().toNanos() / 1_000);
-    return data;
+    g.writeEndArray();
+    g.writeArrayFieldStart("warnings");
+    for (String warning : event.warnings()) {
+      g.writeString(warning);
+    }
+    g.writeEndArray();
+    if (event.patch().isPresent()) {
+      g.writeFieldName("patch");
+      JSON.writeTree(g, event.patch().get());
+    }
+    if (event.exemption().isPresent()) {
+      g.writeObjectFieldStart("exemption");
+      g.writeBooleanField("breakGlass", event.breakGlass());
+      g.writeStringField("reason", event.exemption().get());
+      g.writeEndObject();
+    }
+    g.writeStringField("policyVersion", event.policyVersion());
+    g.writeNumberField("latencyMicros", event.latency().toNanos() / 1_000);
+    g.writeEndObject();
   }
 }

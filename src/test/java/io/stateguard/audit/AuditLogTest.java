@@ -90,6 +90,67 @@ class AuditLogTest {
   }
 
   @Test
+  void writesAnEventSoonAfterItIsRecordedNotAtTheNextFlush() throws Exception {
+    // Given a log whose periodic flush is far away, with its writer asleep
+    Path file = dir.resolve("events.jsonl");
+    AuditLog log =
+        start(
+            Map.of("audit.file", file.toString(), "audit.spool.flush-interval", "1m"),
+            OutputStream.nullOutputStream());
+    Thread.sleep(50);
+
+    // When one event is recorded
+    log.record(TestEvents.event(0));
+
+    // Then the writer wakes for it and the line reaches the file within the linger, not in a
+    // minute
+    TestEvents.await("the line in the file", WAIT, () -> log.count("file", Outcome.SENT) == 1);
+    assertThat(ids(Files.readAllLines(file))).containsExactly("event-0");
+  }
+
+  @Test
+  void eventsRecordedFromManyThreadsAtOnceAreAllWrittenWithoutWaitingForAFlush() throws Exception {
+    // Given a log whose periodic flush is far away
+    Path file = dir.resolve("events.jsonl");
+    AuditLog log =
+        start(
+            Map.of("audit.file", file.toString(), "audit.spool.flush-interval", "1m"),
+            OutputStream.nullOutputStream());
+
+    // When four threads record events in short bursts with pauses between (so the writer keeps
+    // falling asleep while others record)
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      int first = t * 500;
+      Thread thread =
+          new Thread(
+              () -> {
+                for (int i = first; i < first + 500; i++) {
+                  log.record(TestEvents.event(i));
+                  if (i % 50 == 0) {
+                    try {
+                      Thread.sleep(1);
+                    } catch (InterruptedException e) {
+                      Thread.currentThread().interrupt();
+                      return;
+                    }
+                  }
+                }
+              });
+      thread.start();
+      threads.add(thread);
+    }
+    for (Thread thread : threads) {
+      thread.join();
+    }
+
+    // Then every event is written well before the next flush would have come
+    TestEvents.await("2,000 lines", WAIT, () -> log.count("file", Outcome.SENT) == 2_000);
+    assertThat(ids(Files.readAllLines(file)))
+        .containsExactlyInAnyOrderElementsOf(expectedIds(2_000));
+  }
+
+  @Test
   void writesToStandardOutputAndTheFileAtOnce() throws Exception {
     Path file = dir.resolve("events.jsonl");
     ByteArrayOutputStream stdout = new ByteArrayOutputStream();
