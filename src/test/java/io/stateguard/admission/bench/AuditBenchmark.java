@@ -77,6 +77,10 @@ public final class AuditBenchmark {
     long measuredNanos;
     long serverCpuNanos;
     long brokerCpuNanos;
+
+    /** The p99 of each measured slice, for a statistic that one stalled slice cannot decide. */
+    final List<Long> sliceP99s = new ArrayList<>();
+
     int port;
     Process process;
     String auditMeters = "";
@@ -163,6 +167,7 @@ public final class AuditBenchmark {
           t.serverCpuNanos += ServeBenchmark.cpuNanos(t.process.pid()) - server;
           t.brokerCpuNanos += ServeBenchmark.cpuNanos(broker.pid()) - brokerCpu;
           t.latency.add(r.latency());
+          t.sliceP99s.add(r.latency().getValueAtPercentile(99));
           t.errors += r.errors().get();
         }
       }
@@ -345,30 +350,32 @@ public final class AuditBenchmark {
     out.append(
         String.format(
             Locale.ROOT,
-            "Run %s on %d cores, Java %s; %d/s, %d s measured per target in 5-s slices after %d s"
+            "Run %s on %d cores, Java %s, webhook JVM options [%s]; %d/s, %d s measured per target in 5-s slices after %d s"
                 + " warm-up; load average before %s, after %s.%n%n",
             LocalDateTime.now().truncatedTo(ChronoUnit.MINUTES),
             Runtime.getRuntime().availableProcessors(),
             System.getProperty("java.version"),
+            String.join(" ", ServeBenchmark.jvmOptions("BENCH_SERVE_JAVA_OPTS")),
             rate,
             seconds,
             warmup,
             loadBefore,
             loadAfter));
     out.append(
-        "| audit sink | p50 | p99 | p99.9 | max | errors | webhook CPU / request |"
-            + " broker CPU during its slices | exit |\n");
-    out.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+        "| audit sink | p50 | p99 | median of slice p99s | p99.9 | max | errors |"
+            + " webhook CPU / request | broker CPU during its slices | exit |\n");
+    out.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
     for (int i = 0; i < targets.size(); i++) {
       Target t = targets.get(i);
       double seconds1 = t.measuredNanos / 1e9;
       out.append(
           String.format(
               Locale.ROOT,
-              "| %s | %s | %s | %s | %s | %d | %.0f µs | %.0f %% of a core | %d |%n",
+              "| %s | %s | %s | %s | %s | %s | %d | %.0f µs | %.0f %% of a core | %d |%n",
               t.name,
               ServeBenchmark.ms(t.latency.getValueAtPercentile(50)),
               ServeBenchmark.ms(t.latency.getValueAtPercentile(99)),
+              ServeBenchmark.ms(median(t.sliceP99s)),
               ServeBenchmark.ms(t.latency.getValueAtPercentile(99.9)),
               ServeBenchmark.ms(t.latency.getMaxValue()),
               t.errors,
@@ -377,15 +384,21 @@ public final class AuditBenchmark {
               exits.get(i)));
     }
     long kafkaP99 = targets.get(0).latency.getValueAtPercentile(99);
+    long kafkaSliceP99 = median(targets.get(0).sliceP99s);
     for (Target base : targets.subList(1, targets.size())) {
       double ratio = kafkaP99 / (double) base.latency.getValueAtPercentile(99);
+      double sliceRatio = kafkaSliceP99 / (double) median(base.sliceP99s);
       out.append(
           String.format(
               Locale.ROOT,
-              "%np99 Kafka / %s = %.2f (target <= 1.10): %s",
+              "%np99 Kafka / %s = %.2f (target <= 1.10): %s; median of slice p99s Kafka / %s ="
+                  + " %.2f: %s",
               base.name,
               ratio,
-              ratio <= 1.10 ? "met" : "NOT met"));
+              ratio <= 1.10 ? "met" : "NOT met",
+              base.name,
+              sliceRatio,
+              sliceRatio <= 1.10 ? "met" : "NOT met"));
     }
     out.append("\n\n");
     out.append(delivery("Kafka topic", targets.get(0), kafka));
@@ -394,6 +407,20 @@ public final class AuditBenchmark {
       out.append(String.format(Locale.ROOT, "%s meters: %s%n", t.name, t.auditMeters));
     }
     return out.toString();
+  }
+
+  /**
+   * The median of per-slice values: a stall of a few hundred milliseconds in one 5-second slice
+   * (another process taking the cores) moves one slice's p99, not the median of all of them.
+   */
+  static long median(List<Long> values) {
+    if (values.isEmpty()) {
+      return 0;
+    }
+    List<Long> sorted = new ArrayList<>(values);
+    sorted.sort(null);
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
   }
 
   private static String delivery(String where, Target t, Delivery d) {

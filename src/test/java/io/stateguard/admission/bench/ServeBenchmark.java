@@ -440,11 +440,20 @@ public final class ServeBenchmark {
     return p;
   }
 
-  /** Extra JVM options for a server, from an environment variable (profiling, GC settings). */
+  /**
+   * JVM options for the webhook, from an environment variable (profiling, GC settings); unset, the
+   * options {@code ./stateguard serve} runs with ({@link #SERVE_JVM_OPTIONS}).
+   */
   static List<String> jvmOptions(String variable) {
     String value = System.getenv(variable);
-    return value == null || value.isBlank() ? List.of() : List.of(value.trim().split("\\s+"));
+    if (value == null) {
+      return SERVE_JVM_OPTIONS;
+    }
+    return value.isBlank() ? List.of() : List.of(value.trim().split("\\s+"));
   }
+
+  /** What the launcher gives {@code serve}: the serial collector (docs/benchmarks.md). */
+  static final List<String> SERVE_JVM_OPTIONS = List.of("-XX:+UseSerialGC");
 
   /** CPU time (user and system) a process has used, from /proc (Linux); 0 where unknown. */
   static long cpuNanos(long pid) {
@@ -494,10 +503,11 @@ public final class ServeBenchmark {
     out.append(
         String.format(
             Locale.ROOT,
-            "Run %s on %d cores, Java %s; request %d B, answers %d B (serve) and %d B (no-op).%n%n",
+            "Run %s on %d cores, Java %s, webhook JVM options [%s]; request %d B, answers %d B (serve) and %d B (no-op).%n%n",
             LocalDate.now(),
             Runtime.getRuntime().availableProcessors(),
             System.getProperty("java.version"),
+            String.join(" ", ServeBenchmark.jvmOptions("BENCH_SERVE_JAVA_OPTS")),
             requestBytes,
             answerBytes,
             noopBytes));
