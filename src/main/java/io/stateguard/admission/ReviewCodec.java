@@ -205,6 +205,15 @@ final class ReviewCodec {
 
   /** The encoded response review. */
   static byte[] encode(AdmissionReview review) {
+    byte[] fast = ResponseJson.write(MAPPER.getFactory(), review);
+    if (fast != null) {
+      return fast;
+    }
+    return encodeWithModel(review);
+  }
+
+  /** The review encoded by the model's serializers (what {@link ResponseJson} must match). */
+  static byte[] encodeWithModel(AdmissionReview review) {
     try {
       return MAPPER.writeValueAsBytes(review);
     } catch (JsonProcessingException e) {

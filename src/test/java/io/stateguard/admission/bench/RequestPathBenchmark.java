@@ -1,15 +1,11 @@
 package io.stateguard.admission.bench;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.ConsoleAppender;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.stateguard.admission.RequestStages;
 import io.stateguard.audit.AuditConfig;
 import io.stateguard.audit.AuditEvent;
 import io.stateguard.audit.AuditLog;
+import io.stateguard.cli.ServeLogging;
 import io.stateguard.policy.Verdict;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
@@ -23,8 +19,6 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The cost of the webhook's request path in one JVM, without HTTP, TLS or a load generator:
@@ -60,7 +54,9 @@ public final class RequestPathBenchmark {
     int iterations = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
     byte[] body = Files.readAllBytes(BODY);
-    serveLogging();
+    // Logging as serve sets it up, so the decision's log line is part of what is measured;
+    // send standard error to a file.
+    ServeLogging.configure();
     RequestStages stages = new RequestStages(Path.of("policies"));
 
     RequestStages.Decoded decoded = stages.decode(body);
@@ -101,28 +97,7 @@ public final class RequestPathBenchmark {
       System.out.printf("%-62s %12.0f %12.1f%n", s.name, median(bytes), median(cpu));
     }
     writer(stages, event, rounds);
-  }
-
-  /**
-   * Logging as {@code serve} sets it up (INFO, one text line per event on standard error), so that
-   * the decision's log line is part of what is measured; send standard error to a file.
-   */
-  private static void serveLogging() {
-    LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-    context.reset();
-    PatternLayoutEncoder encoder = new PatternLayoutEncoder();
-    encoder.setContext(context);
-    encoder.setPattern(
-        "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level %logger{0} - %msg%replace( %kvp){'^ $',''}%n");
-    encoder.start();
-    ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();
-    appender.setContext(context);
-    appender.setTarget("System.err");
-    appender.setEncoder(encoder);
-    appender.start();
-    ch.qos.logback.classic.Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
-    root.setLevel(Level.INFO);
-    root.addAppender(appender);
+    ServeLogging.stop();
   }
 
   private static Object call(RequestStages stages, byte[] body) {
