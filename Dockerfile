@@ -22,6 +22,8 @@ COPY --from=build /src/target/stateguard.jar /app/stateguard.jar
 USER 10001:10001
 EXPOSE 8443
 # The heap follows the container's memory limit; an OutOfMemoryError ends the process, so the
-# kubelet restarts it rather than leaving a webhook that half works.
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-jar", "/app/stateguard.jar"]
+# kubelet restarts it rather than leaving a webhook that half works. The server loads about 45 MiB
+# of class metadata: a first metaspace threshold above that spares it full collections at start
+# and on its first requests (docs/benchmarks.md, "Request path costs").
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:MetaspaceSize=64m", "-XX:+ExitOnOutOfMemoryError", "-jar", "/app/stateguard.jar"]
 CMD ["serve"]

@@ -12,10 +12,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,7 +50,18 @@ public final class AuditLog {
   private record Pending(AuditEvent event, CompletableFuture<Void> kept) {}
 
   private final AuditConfig config;
-  private final ArrayBlockingQueue<Pending> queue;
+
+  /**
+   * Events for the writer. Lock-free, so that an event loop handing one over never waits for a lock
+   * another thread holds (on a busy machine, a thread holding a lock can lose its core for
+   * milliseconds); bounded by {@link #queued}.
+   */
+  private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
+
+  /** Events in {@link #queue}: counted up before an event goes in, down as the writer takes it. */
+  private final AtomicInteger queued = new AtomicInteger();
+
+  private final int capacity;
   private final List<LineSink> lines;
   private final Spool spool;
   private final KafkaForwarder kafka;
@@ -81,7 +93,7 @@ public final class AuditLog {
       Clock clock) {
     this.config = config;
     this.clock = clock;
-    this.queue = new ArrayBlockingQueue<>(config.queueCapacity());
+    this.capacity = config.queueCapacity();
     this.lingerNanos =
         config.durability() == Durability.SYNC
             ? 0
@@ -97,7 +109,7 @@ public final class AuditLog {
     if (link != null) {
       sinks.add(KafkaForwarder.SINK);
     }
-    this.metrics = new AuditMetrics(meters, sinks, queue);
+    this.metrics = new AuditMetrics(meters, sinks, queued);
     this.writer = new Thread(this::run, "stateguard-audit-writer");
     this.writer.setDaemon(true);
     this.kafka =
@@ -220,16 +232,18 @@ public final class AuditLog {
       }
       CompletableFuture<Void> kept =
           config.durability() == Durability.SYNC ? new CompletableFuture<>() : null;
-      if (!queue.offer(new Pending(event, kept))) {
-        String why =
-            "audit queue full (" + config.queueCapacity() + " events, audit.queue.capacity)";
+      int waiting = queued.incrementAndGet();
+      if (waiting > capacity) {
+        queued.decrementAndGet();
+        String why = "audit queue full (" + capacity + " events, audit.queue.capacity)";
         dropped(event, why);
         return CompletableFuture.failedStage(new AuditException(why));
       }
+      queue.offer(new Pending(event, kept));
       // Waking the writer is a system call: only when it sleeps with nothing to do, for a full
       // batch, or for an event the caller waits for. A writer that is awake (lingering over a
       // batch, writing) drains the queue anyway.
-      if (kept != null || queue.size() >= wakeAt || idle) {
+      if (kept != null || waiting >= wakeAt || idle) {
         LockSupport.unpark(writer);
       }
       return kept == null ? CompletableFuture.completedStage(null) : kept;
@@ -276,7 +290,7 @@ public final class AuditLog {
       try {
         batch.clear();
         linger();
-        queue.drainTo(batch, BATCH);
+        take(batch);
         long now = System.nanoTime();
         if (!batch.isEmpty()) {
           write(batch, now);
@@ -318,11 +332,20 @@ public final class AuditLog {
    * acknowledgements, close) ends the wait early: the batch is then simply smaller.
    */
   private void linger() {
-    int waiting = queue.size();
+    int waiting = queued.get();
     if (lingerNanos == 0 || waiting == 0 || waiting >= wakeAt || closing) {
       return;
     }
     LockSupport.parkNanos(lingerNanos);
+  }
+
+  /** Moves up to a batch of events from the queue into {@code batch}. */
+  private void take(List<Pending> batch) {
+    Pending p;
+    while (batch.size() < BATCH && (p = queue.poll()) != null) {
+      batch.add(p);
+    }
+    queued.addAndGet(-batch.size());
   }
 
   private void write(List<Pending> batch, long now) throws IOException {
@@ -483,7 +506,7 @@ public final class AuditLog {
     if (kafka != null && kafka.problem() != null) {
       problems.add(KafkaForwarder.SINK + ": " + kafka.problem());
     }
-    status = new AuditStatus(!problems.isEmpty(), problems, queue.size(), bytes, oldest);
+    status = new AuditStatus(!problems.isEmpty(), problems, queued.get(), bytes, oldest);
   }
 
   private void shutdown() {

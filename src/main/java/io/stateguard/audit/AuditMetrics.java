@@ -4,12 +4,12 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.TimeGauge;
-import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -33,7 +33,7 @@ final class AuditMetrics {
   final AtomicLong spoolBytes = new AtomicLong();
   final AtomicLong oldestSpooledMillis = new AtomicLong();
 
-  AuditMetrics(MeterRegistry registry, List<String> sinks, Collection<?> queue) {
+  AuditMetrics(MeterRegistry registry, List<String> sinks, AtomicInteger queued) {
     for (String sink : sinks) {
       Map<Outcome, Counter> bySink = new EnumMap<>(Outcome.class);
       for (Outcome outcome : Outcome.values()) {
@@ -64,7 +64,7 @@ final class AuditMetrics {
             AtomicLong::get)
         .description("Age of the oldest spooled event not yet delivered; 0 when none")
         .register(registry);
-    Gauge.builder("stateguard.audit.queue.size", queue, Collection::size)
+    Gauge.builder("stateguard.audit.queue.size", queued, AtomicInteger::get)
         .description("Audit events waiting in memory for the writer")
         .register(registry);
   }

@@ -10,7 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
@@ -29,7 +29,7 @@ class KafkaForwarderTest {
 
   private final ScriptedLink link = new ScriptedLink();
   private final AuditMetrics metrics =
-      new AuditMetrics(new SimpleMeterRegistry(), List.of("kafka"), new ArrayBlockingQueue<>(1));
+      new AuditMetrics(new SimpleMeterRegistry(), List.of("kafka"), new AtomicInteger());
   private Spool spool;
   private long now = 1_000 * SECOND;
 

@@ -452,8 +452,9 @@ public final class ServeBenchmark {
     return value.isBlank() ? List.of() : List.of(value.trim().split("\\s+"));
   }
 
-  /** What the launcher gives {@code serve}: the serial collector (docs/benchmarks.md). */
-  static final List<String> SERVE_JVM_OPTIONS = List.of("-XX:+UseSerialGC");
+  /** What the launcher gives {@code serve} (docs/benchmarks.md, "Request path costs"). */
+  static final List<String> SERVE_JVM_OPTIONS =
+      List.of("-XX:+UseSerialGC", "-XX:MetaspaceSize=64m");
 
   /** CPU time (user and system) a process has used, from /proc (Linux); 0 where unknown. */
   static long cpuNanos(long pid) {
