@@ -176,8 +176,10 @@ public final class Webhook implements AutoCloseable {
             .build();
     AuditLog audit;
     try {
-      // On the webhook's Vert.x (the Kafka producer) and registry (audit meters on /metrics).
-      audit = AuditLog.start(config.audit(), vertx, registry, auditStdout);
+      // Audit meters on the webhook's registry (/metrics). The Kafka producer runs on a Vert.x
+      // instance of the audit log's own: vertx-kafka-client completes every send on an event
+      // loop of the instance it is given, and the webhook's event loops answer admissions.
+      audit = AuditLog.start(config.audit(), null, registry, auditStdout);
     } catch (AuditConfigException e) {
       closeQuietly(vertx);
       throw new StartException(e.getMessage(), e);

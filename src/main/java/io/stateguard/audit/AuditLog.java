@@ -3,6 +3,7 @@ package io.stateguard.audit;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Clock;
@@ -129,7 +130,8 @@ public final class AuditLog {
    * Opens every sink of {@code config} and starts the writer.
    *
    * @param vertx the Vert.x instance the Kafka producer runs on; null to have the log make (and
-   *     close) its own when Kafka is configured
+   *     close) its own when Kafka is configured, so that completing sends never takes an event loop
+   *     of the caller's
    * @param meters where the audit meters are registered
    * @param stdout where the standard output sink writes (never closed)
    * @throws AuditConfigException when the file or the spool folder cannot be used
@@ -190,7 +192,8 @@ public final class AuditLog {
     if (config.kafka().isPresent()) {
       Vertx v = vertx;
       if (v == null) {
-        own = Vertx.vertx();
+        // One event loop is plenty: it only completes sends (the producer has its own thread).
+        own = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
         v = own;
       }
       link = new VertxKafkaLink(v, config.kafka().get());
