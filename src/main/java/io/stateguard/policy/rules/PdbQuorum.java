@@ -1,6 +1,7 @@
 package io.stateguard.policy.rules;
 
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.stateguard.policy.Budgets;
 import io.stateguard.policy.EffectivePolicy;
@@ -14,6 +15,7 @@ import io.stateguard.policy.RuleInfo;
 import io.stateguard.policy.WorkloadClass;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.OptionalInt;
 
 /**
@@ -103,18 +105,20 @@ final class PdbQuorum implements Rule {
    */
   private void checkUpdatedSet(RuleContext ctx) {
     if (ctx.admission().operation() != Operation.UPDATE
-        || !(ctx.admission().oldObject().orElse(null) instanceof StatefulSet old)) {
+        || !(ctx.admission().oldObject().orElse(null) instanceof StatefulSet storedOld)) {
       return;
     }
     StatefulSet updated = ctx.statefulSet();
+    StatefulSet old = inNamespace(storedOld, ctx.namespace());
     List<StatefulSet> stored = ctx.view().statefulSets(ctx.namespace());
     List<StatefulSet> after = replacing(stored, updated);
     List<StatefulSet> before = replacing(stored, old);
     int from = BudgetScope.replicas(old);
     int to = BudgetScope.replicas(updated);
+    // Without a change of replicas, what changed is the pod labels or the class the set is given.
     String change =
         from == to
-            ? "this update of " + ctx.subjectRef() + " changes which budgets count its pods: "
+            ? "after this update of " + ctx.subjectRef() + ", "
             : "scaling " + ctx.subjectRef() + " from " + from + " to " + to + " replicas: ";
     for (PodDisruptionBudget pdb : ctx.view().podDisruptionBudgets(ctx.namespace())) {
       if (!BudgetScope.selects(pdb, updated) && !BudgetScope.selects(pdb, old)) {
@@ -142,7 +146,7 @@ final class PdbQuorum implements Rule {
                   + ObjectRef.of(pdb)
                   + " first, or "
                   + override(ctx),
-              from == to ? "spec.template.metadata.labels" : "spec.replicas");
+              from == to ? "" : "spec.replicas");
         }
       }
     }
@@ -150,14 +154,24 @@ final class PdbQuorum implements Rule {
 
   /** {@code sets} (one namespace's) with {@code version} in place of its stored version. */
   private static List<StatefulSet> replacing(List<StatefulSet> sets, StatefulSet version) {
+    String name = version.getMetadata().getName();
     List<StatefulSet> out = new ArrayList<>();
     for (StatefulSet s : sets) {
-      if (!BudgetScope.sameObject(s, version)) {
+      if (!Objects.equals(s.getMetadata().getName(), name)) {
         out.add(s);
       }
     }
     out.add(version);
     return out;
+  }
+
+  /** {@code set}, or a copy of it placed in {@code ns} when it names no namespace. */
+  private static StatefulSet inNamespace(StatefulSet set, String ns) {
+    String own = set.getMetadata().getNamespace();
+    if (own != null && !own.isEmpty()) {
+      return set;
+    }
+    return new StatefulSetBuilder(set).editMetadata().withNamespace(ns).endMetadata().build();
   }
 
   private static String override(RuleContext ctx) {

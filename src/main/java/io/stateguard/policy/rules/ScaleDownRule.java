@@ -46,11 +46,12 @@ final class ScaleDownRule implements Rule {
               + " every member's volume). The rule checks updates of the StatefulSet object"
               + " (kubectl apply, edit, patch); kubectl scale and autoscalers change replicas"
               + " through the scale subresource, which this rule does not see.",
-          "Scale a quorum workload down by at most n - quorum(n) members per step (from 5 to 3,"
-              + " then to 1 after reconfiguring), letting the membership follow each step. To scale"
-              + " one set further at once, or to 0, on purpose, annotate it"
-              + " stateguard.io/break-glass: \"<reason>\" in the same update; for a class of"
-              + " workloads, set the rule's mode in a policy.",
+          "Scale a quorum workload down by at most n - quorum(n) members per step (5 to 3, then"
+              + " 3 to 2, under a majority quorum), and let the membership follow each step before"
+              + " the next. To scale one set further at once, or to 0, on purpose, annotate it"
+              + " stateguard.io/break-glass: \"<reason>\" in the same update (and remove the"
+              + " annotation afterwards: it lifts enforcement from every later update too); for a"
+              + " class of workloads, set the rule's mode in a policy.",
           Mode.WARN,
           RuleInfo.Target.STATEFULSET,
           List.of(

@@ -125,6 +125,50 @@ class PdbQuorumUpdateTest {
   }
 
   @Test
+  void reportsABudgetThatAnUpdateToClassQuorumPutsBelowQuorum() {
+    // Given: an unclassified set becomes a quorum workload under an existing minAvailable 1
+    StatefulSet old = statefulSet("zk", 3, WorkloadClass.DEFAULT);
+    StatefulSet updated = quorumSet("zk", 3);
+    PodDisruptionBudget pdb = minAvailable("zk-pdb", "1", ZK);
+
+    // When
+    Verdict verdict = update(old, updated, pdb);
+
+    // Then
+    assertThat(verdict.findings())
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.field()).isEmpty();
+              assertThat(f.message())
+                  .startsWith(
+                      "after this update of statefulset data/zk, pdb data/zk-pdb allows 2 of 3"
+                          + " members of statefulset data/zk down (minAvailable: 1)");
+            });
+  }
+
+  @Test
+  void placesAStoredSetThatNamesNoNamespaceInTheRequestsNamespace() {
+    // Given: the stored version without metadata.namespace
+    StatefulSet stored = quorumSet("zk", 3);
+    StatefulSet old =
+        new StatefulSetBuilder(stored).editMetadata().withNamespace(null).endMetadata().build();
+    PodDisruptionBudget pdb = minAvailable("zk-pdb", "2", ZK);
+
+    // When: the view holds the stored set in its namespace
+    Verdict verdict =
+        RuleHarness.update(
+            rule, old, scaled(stored, 5), view(stored, pdb), RuleHarness.policy(rule, Map.of()));
+
+    // Then: one set of 5, not the stored 3 counted beside it
+    assertThat(verdict.findings())
+        .extracting(Finding::message)
+        .singleElement()
+        .asString()
+        .contains("allows 3 of 5 members of statefulset data/zk down (minAvailable: 2)");
+  }
+
+  @Test
   void checksOnlyQuorumWorkloads() {
     // Given
     StatefulSet old = statefulSet("pg", 3, WorkloadClass.DATABASE);
