@@ -110,7 +110,7 @@ public final class SelfManagedCertificates {
   private String published;
 
   /** Whether the last publish left a configuration behind (then the next check comes sooner). */
-  private boolean behind;
+  private volatile boolean behind;
 
   public SelfManagedCertificates(KubernetesClient client, Settings settings, Clock clock) {
     this(client, settings, clock, () -> {});
