@@ -6,10 +6,15 @@ import io.fabric8.kubernetes.client.informers.cache.Cache;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,35 +40,54 @@ final class Feed<T extends HasMetadata> {
           .thenComparing(o -> o.getMetadata().getName());
 
   private final String resource;
-  private final SharedIndexInformer<T> informer;
+  private final Supplier<SharedIndexInformer<T>> factory;
+  private final BooleanSupplier reachable;
   private final String server;
   private final Clock clock;
   private final Instant started;
   private final Duration warnAfter;
-  private volatile CompletableFuture<Void> synced = new CompletableFuture<>();
+  private volatile SharedIndexInformer<T> informer;
+  // A relist after an outage, until it has synced and replaced the informer above.
+  private volatile SharedIndexInformer<T> relisting;
+  // Set by a failure or an unreachable server once synced: the cache may have missed events.
+  private volatile boolean outage;
 
   // Written by the informer's threads (failed) and read by everyone.
   private volatile String problem;
   private volatile Instant problemAt;
   private volatile Instant problemLogged;
 
-  // Written by the watchdog (check) only.
+  // Written by the watchdog (check), and once by the first sync.
   private volatile Instant lastCurrent;
   private volatile Instant staleLogged;
 
+  /**
+   * @param resource the resource's name, for logs and metrics
+   * @param factory a new, not yet started informer with its item store and indexes
+   * @param reachable whether the API server answered its last probe
+   * @param server the API server's address, for logs
+   */
   Feed(
       String resource,
-      SharedIndexInformer<T> informer,
+      Supplier<SharedIndexInformer<T>> factory,
+      BooleanSupplier reachable,
       String server,
       Clock clock,
       Duration warnAfter) {
     this.resource = resource;
-    this.informer = informer;
+    this.factory = factory;
+    this.reachable = reachable;
     this.server = server;
     this.clock = clock;
     this.warnAfter = warnAfter;
     this.started = clock.instant();
-    informer.exceptionHandler(this::failed);
+    this.informer = newInformer();
+  }
+
+  private SharedIndexInformer<T> newInformer() {
+    SharedIndexInformer<T> created = factory.get();
+    created.exceptionHandler(this::failed);
+    return created;
   }
 
   String resource() {
@@ -72,8 +96,8 @@ final class Feed<T extends HasMetadata> {
 
   /** Starts listing and watching; the future completes once the first list is in the cache. */
   CompletableFuture<Void> start() {
-    synced = informer.start().toCompletableFuture();
-    return synced;
+    // Current as of the moment the first list is in, even if no check runs before a later outage.
+    return informer.start().toCompletableFuture().thenRun(() -> lastCurrent = clock.instant());
   }
 
   /** Whether the first full list is in the cache. */
@@ -114,6 +138,9 @@ final class Feed<T extends HasMetadata> {
     boolean repeat = what.equals(problem);
     problem = what;
     problemAt = now;
+    if (informer.hasSynced()) {
+      outage = true;
+    }
     Instant logged = problemLogged;
     if (!repeat || logged == null || !now.isBefore(logged.plus(REPEAT_LOG))) {
       problemLogged = now;
@@ -153,14 +180,29 @@ final class Feed<T extends HasMetadata> {
     return true;
   }
 
+  /** Whether the cache is known to hold the cluster's state now. */
+  private boolean current() {
+    return informer.hasSynced()
+        && informer.isWatching()
+        && reachable.getAsBoolean()
+        && !outage
+        && relisting == null;
+  }
+
   /**
-   * Notes whether the cache is current now (synced and watching), and logs when it has not been for
-   * {@code warnAfter}, and again when it is current again. Called by the view's watchdog.
+   * Notes whether the cache is current now, logs when it has not been for {@code warnAfter} (and
+   * again when it is current again), and relists once the API server answers after an outage.
+   * Called by the view's watchdog thread only.
    */
   void check() {
     Instant now = clock.instant();
-    boolean current = informer.hasSynced() && informer.isWatching();
-    if (current) {
+    if (informer.hasSynced() && !reachable.getAsBoolean()) {
+      outage = true;
+    }
+    if (outage && reachable.getAsBoolean() && relisting == null) {
+      relist();
+    }
+    if (current()) {
       Instant since = lastCurrent;
       if (staleLogged != null) {
         LOGGER
@@ -181,6 +223,7 @@ final class Feed<T extends HasMetadata> {
         && stale.compareTo(warnAfter) >= 0
         && (logged == null || !now.isBefore(logged.plus(REPEAT_LOG)))) {
       staleLogged = now;
+      String why = problem == null ? "" : " (last error: " + problem + ")";
       LOGGER
           .atWarn()
           .addKeyValue("resource", resource)
@@ -188,15 +231,47 @@ final class Feed<T extends HasMetadata> {
           .addKeyValue("staleSeconds", stale.toSeconds())
           .addKeyValue("error", problem == null ? "" : problem)
           .log(
-              "the cache of {} is stale: no watch on the API server {} for {} s{}; admissions"
-                  + " keep using the {} as of {}",
+              "the cache of {} is stale: not in touch with the API server {} for {} s{};"
+                  + " admissions keep using the {} as of {}",
               resource,
               server,
               stale.toSeconds(),
-              problem == null ? "" : " (last error: " + problem + ")",
+              why,
               resource,
               lastCurrent);
     }
+  }
+
+  /**
+   * Lists everything again into a new cache, while the old one keeps answering, and swaps them once
+   * the new one has synced: whatever happened while the API server could not be reached (a deletion
+   * the resumed watch does not replay) is then in the cache.
+   */
+  private void relist() {
+    outage = false;
+    SharedIndexInformer<T> next = newInformer();
+    relisting = next;
+    next.start()
+        .whenComplete(
+            (ok, error) -> {
+              if (error != null || relisting != next) {
+                next.stop();
+                if (relisting == next) {
+                  relisting = null;
+                  outage = true; // try again on the next check
+                }
+                return;
+              }
+              SharedIndexInformer<T> old = informer;
+              informer = next;
+              relisting = null;
+              old.stop();
+              LOGGER
+                  .atInfo()
+                  .addKeyValue("resource", resource)
+                  .addKeyValue("objects", size())
+                  .log("relisted {} after the outage: {} cached", resource, size());
+            });
   }
 
   /**
@@ -204,7 +279,7 @@ final class Feed<T extends HasMetadata> {
    * (as of the last {@link #check}), or since the start when it never was.
    */
   Duration stale(Instant now) {
-    if (informer.hasSynced() && informer.isWatching()) {
+    if (current()) {
       return Duration.ZERO;
     }
     Instant since = lastCurrent == null ? started : lastCurrent;
@@ -215,8 +290,9 @@ final class Feed<T extends HasMetadata> {
   /** What is known about this cache now; the last failure only while it is not current. */
   CacheState state() {
     Instant now = clock.instant();
-    boolean current = informer.hasSynced() && informer.isWatching();
-    String p = problem;
+    boolean current = current();
+    String p =
+        problem != null ? problem : reachable.getAsBoolean() ? null : "API server unreachable";
     return new CacheState(
         resource,
         informer.hasSynced(),
@@ -226,23 +302,32 @@ final class Feed<T extends HasMetadata> {
   }
 
   /**
-   * A failure in words: the innermost cause's type and message ({@code ConnectException: Connection
-   * refused}), with the outermost message when it says more (an HTTP status).
+   * A failure in words: each distinct cause in the chain, outermost first, without the wrappers
+   * that only repeat their cause ({@code ConnectException: ClosedChannelException}, {@code
+   * HttpConnectTimeoutException: HTTP connect timed out}).
    */
   static String describe(Throwable error) {
-    Throwable root = error;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
+    List<String> parts = new ArrayList<>();
+    for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      String message = t.getMessage();
+      boolean wrapper =
+          t instanceof CompletionException
+              || t instanceof ExecutionException
+              || (t.getCause() != null
+                  && message != null
+                  && message.equals(t.getCause().toString()));
+      if (wrapper) {
+        continue;
+      }
+      String part = t.getClass().getSimpleName();
+      if (message != null && !message.isBlank() && !message.equals(t.getClass().getName())) {
+        part += ": " + message;
+      }
+      if (!parts.contains(part)) {
+        parts.add(part);
+      }
     }
-    String rootText =
-        root.getClass().getSimpleName()
-            + (root.getMessage() == null || root.getMessage().isBlank()
-                ? ""
-                : ": " + root.getMessage());
-    if (root == error || error.getMessage() == null || error.getMessage().isBlank()) {
-      return oneLine(rootText);
-    }
-    return oneLine(error.getMessage() + " (" + rootText + ")");
+    return oneLine(String.join(": ", parts));
   }
 
   private static String oneLine(String text) {
@@ -251,6 +336,11 @@ final class Feed<T extends HasMetadata> {
   }
 
   void stop() {
+    SharedIndexInformer<T> next = relisting;
+    relisting = null;
+    if (next != null) {
+      next.stop();
+    }
     informer.stop();
   }
 }

@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -59,10 +60,14 @@ public final class InformerClusterView implements ClusterView, AutoCloseable {
   /** How long a cache may go without a watch before a warning is logged. */
   static final Duration WARN_AFTER = Duration.ofSeconds(15);
 
+  /** How long a probe of the API server may take before it counts as unreachable. */
+  static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
+
   /** Objects per list page: the first list of 50,000 pods never sits in memory at once. */
   static final long PAGE = 500;
 
   private final String server;
+  private final Probe probe;
   private final Feed<StatefulSet> statefulSets;
   private final Feed<PodDisruptionBudget> budgets;
   private final Feed<Service> services;
@@ -74,49 +79,59 @@ public final class InformerClusterView implements ClusterView, AutoCloseable {
 
   private InformerClusterView(KubernetesClient client, Clock clock, Duration warnAfter) {
     this.server = client.getMasterUrl() == null ? "(unknown)" : client.getMasterUrl().toString();
+    this.probe = new Probe(client, PROBE_TIMEOUT);
     statefulSets =
         feed(
             "statefulsets",
-            client.apps().statefulSets().inAnyNamespace().withLimit(PAGE).runnableInformer(0),
+            () -> client.apps().statefulSets().inAnyNamespace().withLimit(PAGE).runnableInformer(0),
             Slim::statefulSet,
             clock,
             warnAfter);
     budgets =
         feed(
             "poddisruptionbudgets",
-            client
-                .policy()
-                .v1()
-                .podDisruptionBudget()
-                .inAnyNamespace()
-                .withLimit(PAGE)
-                .runnableInformer(0),
+            () ->
+                client
+                    .policy()
+                    .v1()
+                    .podDisruptionBudget()
+                    .inAnyNamespace()
+                    .withLimit(PAGE)
+                    .runnableInformer(0),
             Slim::podDisruptionBudget,
             clock,
             warnAfter);
     services =
         feed(
             "services",
-            client.services().inAnyNamespace().withLimit(PAGE).runnableInformer(0),
+            () -> client.services().inAnyNamespace().withLimit(PAGE).runnableInformer(0),
             Slim::service,
             clock,
             warnAfter);
     storageClasses =
         feed(
             "storageclasses",
-            client.storage().v1().storageClasses().withLimit(PAGE).runnableInformer(0),
+            () -> client.storage().v1().storageClasses().withLimit(PAGE).runnableInformer(0),
             Slim::storageClass,
             clock,
             warnAfter);
-    SharedIndexInformer<Pod> podInformer =
-        client
-            .pods()
-            .inAnyNamespace()
-            .withLabel(Slim.POD_NAME_LABEL)
-            .withLimit(PAGE)
-            .runnableInformer(0);
-    podInformer.addIndexers(Map.of(BY_STATEFULSET, InformerClusterView::owningSetKey));
-    pods = feed("pods", podInformer, Slim::pod, clock, warnAfter);
+    pods =
+        feed(
+            "pods",
+            () -> {
+              SharedIndexInformer<Pod> informer =
+                  client
+                      .pods()
+                      .inAnyNamespace()
+                      .withLabel(Slim.POD_NAME_LABEL)
+                      .withLimit(PAGE)
+                      .runnableInformer(0);
+              informer.addIndexers(Map.of(BY_STATEFULSET, InformerClusterView::owningSetKey));
+              return informer;
+            },
+            Slim::pod,
+            clock,
+            warnAfter);
     feeds = List.of(statefulSets, budgets, services, storageClasses, pods);
     watchdog =
         Executors.newSingleThreadScheduledExecutor(
@@ -170,12 +185,17 @@ public final class InformerClusterView implements ClusterView, AutoCloseable {
 
   private <T extends HasMetadata> Feed<T> feed(
       String resource,
-      SharedIndexInformer<T> informer,
+      Supplier<SharedIndexInformer<T>> informers,
       UnaryOperator<T> slim,
       Clock clock,
       Duration warnAfter) {
-    informer.itemStore(new SlimStore<>(slim));
-    return new Feed<>(resource, informer, server, clock, warnAfter);
+    Supplier<SharedIndexInformer<T>> factory =
+        () -> {
+          SharedIndexInformer<T> informer = informers.get();
+          informer.itemStore(new SlimStore<>(slim));
+          return informer;
+        };
+    return new Feed<>(resource, factory, probe::reachable, server, clock, warnAfter);
   }
 
   private static List<String> owningSetKey(Pod pod) {
@@ -255,6 +275,7 @@ public final class InformerClusterView implements ClusterView, AutoCloseable {
   }
 
   private void check() {
+    probe.run();
     for (Feed<?> feed : feeds) {
       try {
         feed.check();
