@@ -10,7 +10,9 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.fabric8.kubernetes.api.model.storage.StorageClassBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -422,5 +424,72 @@ class InformerClusterViewIT {
         "every cache current again",
         WAIT,
         () -> view.caches().stream().allMatch(c -> c.stale().isZero()));
+  }
+
+  @Test
+  void badInputIsCachedAndJudgedWithoutCrashing() throws Exception {
+    // Given a set without a selector or template labels, a set with pods, an ownerless pod, a
+    // budget that selects nothing and one whose selector the API server would never accept
+    StatefulSet zk = create(statefulSet(NS, "zk", 3));
+    create(
+        new StatefulSetBuilder()
+            .withNewMetadata()
+            .withNamespace(NS)
+            .withName("bare")
+            .endMetadata()
+            .withNewSpec()
+            .withReplicas(1)
+            .endSpec()
+            .build());
+    create(
+        new PodBuilder(pod(zk, 0, true))
+            .editMetadata()
+            .withName("orphan-0")
+            .withOwnerReferences(List.of())
+            .endMetadata()
+            .build());
+    create(pod(zk, 1, false));
+    PodDisruptionBudget none = pdb(NS, "nothing-pdb", "no-such-app", 1);
+    PodDisruptionBudget malformed =
+        new PodDisruptionBudgetBuilder(pdb(NS, "malformed-pdb", "zk", 2))
+            .editSpec()
+            .editSelector()
+            .addNewMatchExpression()
+            .withKey(ClusterObjects.APP)
+            .withOperator("Bogus")
+            .endMatchExpression()
+            .addNewMatchExpression()
+            .withKey("tier")
+            .withOperator("In")
+            .endMatchExpression()
+            .endSelector()
+            .endSpec()
+            .build();
+    create(none);
+    create(malformed);
+    startView(true);
+    awaitSynced();
+
+    // Then the caches hold them all
+    assertThat(view.statefulSets(NS))
+        .extracting(s -> s.getMetadata().getName())
+        .containsExactly("zk", "bare");
+    assertThat(view.pods(NS, "zk"))
+        .as("the ownerless pod belongs to no set")
+        .extracting(p -> p.getMetadata().getName())
+        .containsExactly("zk-1");
+    assertThat(view.podDisruptionBudgets(NS)).hasSize(2);
+
+    // And the budget that selects nothing is allowed, with nothing to say about quorum
+    Verdict nothing = admitPdb(Operation.CREATE, none);
+    assertThat(nothing.allowed()).isTrue();
+    assertThat(nothing.violations()).isEmpty();
+    // And the malformed selector selects nothing rather than failing the request
+    Verdict bad = admitPdb(Operation.CREATE, malformed);
+    assertThat(bad.allowed()).isTrue();
+    assertThat(bad.violations()).isEmpty();
+    // And a set without a selector is judged like any other
+    Verdict bare = createStatefulSet(view.statefulSets(NS).get(1));
+    assertThat(denying(bare)).containsExactly("headless-service");
   }
 }
