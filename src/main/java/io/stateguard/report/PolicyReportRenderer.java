@@ -19,6 +19,8 @@ final class PolicyReportRenderer implements Renderer {
           YAMLFactory.builder()
               .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
               .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+              // A message stays on one line, as kubectl prints it.
+              .disable(YAMLGenerator.Feature.SPLIT_LINES)
               .build());
 
   @Override

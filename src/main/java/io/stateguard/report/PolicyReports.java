@@ -141,8 +141,8 @@ public final class PolicyReports {
       List<Finding> findings = byRule.getOrDefault(rule, List.of());
       if (findings.isEmpty()) {
         RuleInfo info = rules.get(rule);
-        String message =
-            info == null ? "passed" : "passed: " + info.summary().toLowerCase(Locale.ROOT);
+        // The rule's summary states what it requires, and that is what held.
+        String message = info == null ? "passed" : info.summary();
         results.add(result(object, rule, object.policyOf(rule), Outcome.PASS, null, message, now));
         continue;
       }
