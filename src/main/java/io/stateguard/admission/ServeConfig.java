@@ -34,6 +34,8 @@ import java.util.regex.Pattern;
  * @param shutdownGrace how long in-flight requests may take to finish after SIGTERM
  * @param watchInterval how often the policy and certificate files are checked for changes
  * @param instances how many server verticles (event loops) serve requests
+ * @param certificates where the serving certificate comes from (the {@code STATEGUARD_CERTS_*}
+ *     settings)
  * @param audit where and how every decision is recorded (the {@code STATEGUARD_AUDIT_*} settings)
  */
 public record ServeConfig(
@@ -47,6 +49,7 @@ public record ServeConfig(
     Duration shutdownGrace,
     Duration watchInterval,
     int instances,
+    CertificatesConfig certificates,
     AuditConfig audit) {
 
   /** The prefix of every environment variable serve reads. */
@@ -221,7 +224,7 @@ public record ServeConfig(
 
   /** Every setting, in the order docs list them. */
   public static final List<Setting> SETTINGS =
-      List.of(
+      concat(
           HOST,
           PORT,
           TLS_CERT,
@@ -242,6 +245,12 @@ public record ServeConfig(
           AUDIT_SPOOL_MAX_BYTES,
           AUDIT_SPOOL_WHEN_FULL,
           AUDIT_DURABILITY);
+
+  private static List<Setting> concat(Setting... settings) {
+    List<Setting> all = new ArrayList<>(List.of(settings));
+    all.addAll(CertificatesConfig.SETTINGS);
+    return List.copyOf(all);
+  }
 
   /** The audit stream's key ({@link AuditConfig}) of each audit setting. */
   private static final Map<Setting, String> AUDIT_KEYS =
@@ -300,6 +309,18 @@ public record ServeConfig(
     Duration watch = r.read(WATCH_INTERVAL, v -> duration(v, Duration.ofMillis(50)));
     Integer instances = r.read(INSTANCES, v -> integer(v, 0, 256, "not a number of instances"));
     AuditConfig audit = audit(values, r.problems);
+    CertificatesConfig certificates = CertificatesConfig.read(r);
+    if (CertificatesConfig.Mode.SELF.id().equals(r.raw(CertificatesConfig.MODE))
+        && cert.isPresent()) {
+      r.problem(
+          CertificatesConfig.MODE,
+          "self",
+          "not with "
+              + TLS_CERT.key()
+              + " ("
+              + TLS_CERT.flag()
+              + "): self mode writes its own certificate files; give one or the other");
+    }
     if (cert.isPresent() != key.isPresent() && r.problems.isEmpty()) {
       Setting given = cert.isPresent() ? TLS_CERT : TLS_KEY;
       Setting missing = cert.isPresent() ? TLS_KEY : TLS_CERT;
@@ -320,7 +341,18 @@ public record ServeConfig(
     }
     int eventLoops = instances == 0 ? Runtime.getRuntime().availableProcessors() : instances;
     return new ServeConfig(
-        host, port, cert, key, policies, format, limit, grace, watch, eventLoops, audit);
+        host,
+        port,
+        cert,
+        key,
+        policies,
+        format,
+        limit,
+        grace,
+        watch,
+        eventLoops,
+        certificates,
+        audit);
   }
 
   /**
@@ -408,6 +440,7 @@ public record ServeConfig(
         shutdownGrace,
         watchInterval,
         instances,
+        certificates,
         audit);
   }
 
@@ -427,7 +460,7 @@ public record ServeConfig(
   }
 
   /** Reads settings, collecting every problem rather than stopping at the first. */
-  private static final class Reader {
+  static final class Reader {
     private final Map<String, String> values;
     private final List<String> problems = new ArrayList<>();
 
@@ -459,6 +492,12 @@ public record ServeConfig(
       }
     }
 
+    /** A problem found across settings, in the same form as the others. */
+    void problem(Setting s, String value, String why) {
+      problems.add(
+          s.key() + "=" + value + " (" + s.flag() + "): " + why + "; allowed: " + s.allowed());
+    }
+
     <T> Optional<T> readOptional(Setting s, Function<String, T> parse) {
       String value = raw(s);
       if (value.isEmpty()) {
@@ -475,7 +514,7 @@ public record ServeConfig(
     return value;
   }
 
-  private static Path path(String value) {
+  static Path path(String value) {
     try {
       return Path.of(value);
     } catch (InvalidPathException e) {

@@ -1,7 +1,9 @@
 package io.stateguard.cli;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.stateguard.admission.ServeConfig;
 import io.stateguard.admission.Webhook;
+import io.stateguard.cluster.KubeClients;
 import io.stateguard.policy.ClusterView;
 import io.stateguard.policy.mutations.Mutations;
 import io.stateguard.policy.rules.Rules;
@@ -11,11 +13,13 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -196,6 +200,8 @@ final class ServeCommand implements Callable<Integer> {
               + "sent [STATEGUARD_AUDIT_DURABILITY]. Default: async.")
   String auditDurability;
 
+  @Mixin CertificateOptions certificateOptions = new CertificateOptions();
+
   private final Map<String, String> environment;
   private final Path devCerts;
 
@@ -242,6 +248,7 @@ final class ServeCommand implements Callable<Integer> {
     put(values, ServeConfig.AUDIT_SPOOL_MAX_BYTES, auditSpoolMaxBytes);
     put(values, ServeConfig.AUDIT_SPOOL_WHEN_FULL, auditSpoolWhenFull);
     put(values, ServeConfig.AUDIT_DURABILITY, auditDurability);
+    certificateOptions.putInto(values);
     return values;
   }
 
@@ -265,7 +272,18 @@ final class ServeCommand implements Callable<Integer> {
       return Main.EXIT_USAGE;
     }
     Logging.configure(config.logFormat());
-    if (!config.hasCertificateFiles()) {
+    SelfCertificates self = null;
+    if (config.certificates().self()) {
+      try {
+        self = SelfCertificates.start(config, selfCertificatesClient(), Clock.systemUTC());
+      } catch (SelfCertificates.StartException | KubeClients.ConnectException e) {
+        err.println("stateguard: " + e.getMessage());
+        err.flush();
+        Logging.stop();
+        return Main.EXIT_USAGE;
+      }
+      config = self.config();
+    } else if (!config.hasCertificateFiles()) {
       DevCertificates.Files files = DevCertificates.ensure(devCerts, Clock.systemUTC());
       config = config.withCertificateFiles(files.cert(), files.key());
       LOGGER
@@ -285,16 +303,19 @@ final class ServeCommand implements Callable<Integer> {
           Webhook.start(
               config, source, Rules.all(), Mutations.all(), ClusterView.empty(), System.out);
     } catch (Webhook.StartException e) {
+      closeQuietly(self);
       err.println("stateguard: " + e.getMessage());
       err.flush();
       Logging.stop();
       return Main.EXIT_USAGE;
     }
     CountDownLatch forever = new CountDownLatch(1);
+    SelfCertificates certificates = self;
     Thread hook =
         new Thread(
             () -> {
               webhook.close();
+              closeQuietly(certificates);
               Logging.stop();
               // A stop asked for is a clean exit, not death by signal (143).
               Runtime.getRuntime().halt(0);
@@ -305,11 +326,23 @@ final class ServeCommand implements Callable<Integer> {
     } catch (IllegalStateException e) {
       // SIGTERM arrived while starting: stop at once, as asked.
       webhook.close();
+      closeQuietly(self);
       Logging.stop();
       return 0;
     }
     forever.await();
     return 0;
+  }
+
+  /** The API server for self-managed certificates (in a pod: its service account). */
+  private static KubernetesClient selfCertificatesClient() throws KubeClients.ConnectException {
+    return KubeClients.connect(Optional.empty());
+  }
+
+  private static void closeQuietly(SelfCertificates self) {
+    if (self != null) {
+      self.close();
+    }
   }
 
   private static Path bundledPolicies() throws IOException {

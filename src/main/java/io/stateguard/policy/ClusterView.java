@@ -22,6 +22,24 @@ public interface ClusterView {
 
   Optional<StorageClass> storageClass(String name);
 
+  /**
+   * Whether this view knows the cluster's StorageClasses: only then does a class that {@link
+   * #storageClass} cannot find mean the cluster has none of that name. False unless a view says
+   * otherwise.
+   */
+  default boolean storageClassesKnown() {
+    return false;
+  }
+
+  /**
+   * Every StorageClass of the cluster, in no particular order; rules use it to find the default
+   * class. A view whose {@link #storageClassesKnown()} is true should list them; this default lists
+   * none, which rules read as "nothing to say about the default class".
+   */
+  default List<StorageClass> storageClasses() {
+    return List.of();
+  }
+
   /** A view of an empty cluster. */
   static ClusterView empty() {
     return new ClusterView() {

@@ -136,7 +136,7 @@ public final class PolicyEngine {
     EffectivePolicy policy = governing.orElseGet(() -> EffectivePolicy.none(WorkloadClass.DEFAULT));
     List<Finding> findings = new ArrayList<>();
     for (Rule rule : rules) {
-      if (rule.info().target() != target.get()) {
+      if (!rule.info().checks(target.get())) {
         continue;
       }
       // For PDBs the mode is decided per selected StatefulSet, inside the context.
@@ -158,9 +158,9 @@ public final class PolicyEngine {
   }
 
   /**
-   * The rules that {@link #evaluate} runs on {@code subject}: those of its kind that are not off
-   * for it. For a PDB a rule counts when it is on for the PDB's own policy or for any StatefulSet
-   * the PDB selects.
+   * The rules that {@link #evaluate} runs on {@code subject}: those that check its kind and are not
+   * off for it. For a PDB a rule counts when it is on for the PDB's own policy or for any
+   * StatefulSet the PDB selects.
    */
   public List<RuleInfo> rulesFor(Admission admission, ClusterView view) {
     HasMetadata subject = admission.subject();
@@ -180,7 +180,7 @@ public final class PolicyEngine {
     }
     return rules.stream()
         .map(Rule::info)
-        .filter(r -> r.target() == target.get())
+        .filter(r -> r.checks(target.get()))
         .filter(r -> concerned.stream().anyMatch(p -> p.mode(r) != Mode.OFF))
         .toList();
   }
