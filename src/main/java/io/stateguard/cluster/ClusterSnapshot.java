@@ -184,6 +184,8 @@ public final class ClusterSnapshot implements ClusterView {
     return services;
   }
 
+  /** Every StorageClass read, in the order the API server listed them (by name). */
+  @Override
   public List<StorageClass> storageClasses() {
     return storageClasses;
   }
@@ -197,8 +199,9 @@ public final class ClusterSnapshot implements ClusterView {
 
   /**
    * Whether every StorageClass of the cluster is in the snapshot, so that a class missing from it
-   * does not exist; false when listing them was forbidden.
+   * does not exist: true, unless listing them was forbidden.
    */
+  @Override
   public boolean storageClassesKnown() {
     return storageClassesKnown;
   }

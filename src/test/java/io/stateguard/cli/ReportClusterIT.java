@@ -10,6 +10,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.api.model.storage.StorageClassBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -280,6 +281,55 @@ class ReportClusterIT {
             .get();
     assertThat(shop).isNotNull();
     assertThat(shop.getApiVersion()).isEqualTo("wgpolicyk8s.io/v1alpha2");
+  }
+
+  @Test
+  void judgesClaimTemplatesAgainstTheClustersStorageClasses() throws IOException {
+    // Given a set in shop whose claims ask for a class the cluster does not have
+    String manifest =
+        """
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata: {name: cache, namespace: shop}
+        spec:
+          serviceName: web-hs
+          replicas: 1
+          selector: {matchLabels: {app: cache}}
+          template:
+            metadata: {labels: {app: cache}}
+            spec:
+              containers: [{name: cache, image: "registry.example/cache:1.0"}]
+          volumeClaimTemplates:
+          - metadata: {name: data}
+            spec:
+              storageClassName: fast
+              accessModes: [ReadWriteOnce]
+              resources: {requests: {storage: 1Gi}}
+        """;
+    mock.resource(new KubernetesSerialization().unmarshal(manifest, HasMetadata.class)).create();
+    mock.storage()
+        .v1()
+        .storageClasses()
+        .resource(
+            new StorageClassBuilder()
+                .withNewMetadata()
+                .withName("standard")
+                .endMetadata()
+                .withProvisioner("example.io/disk")
+                .build())
+        .create();
+    Path file = dir.resolve("cache.yaml");
+    Files.writeString(file, manifest);
+
+    // When the cluster is reported on, and the same manifest on its own
+    run("report", "--cluster", "--kubeconfig", kubeconfig("shop"), "--format", "json");
+    JsonNode live = json();
+    run("report", file.toString(), "--format", "json");
+    JsonNode offline = json();
+
+    // Then only the cluster, whose classes are all known, can say the class is missing
+    assertThat(live.path("results").findValuesAsText("rule")).contains("storage-class");
+    assertThat(offline.path("results").findValuesAsText("rule")).doesNotContain("storage-class");
   }
 
   @Test
