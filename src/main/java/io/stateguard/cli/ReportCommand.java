@@ -344,7 +344,7 @@ final class ReportCommand implements Callable<Integer> {
                 + ": rules that check a claim's StorageClass cannot tell whether it exists");
         err.flush();
       }
-      ReportRunner runner = new ReportRunner(engine, false);
+      ReportRunner runner = new ReportRunner(engine);
       Report report;
       if (audit || !auditSettings.isEmpty()) {
         try (ReportAudit trail =

@@ -333,6 +333,27 @@ class ReportClusterIT {
   }
 
   @Test
+  void recordsEachLiveDecisionAsAnAuditEvent() throws IOException {
+    Path events = dir.resolve("events.jsonl");
+
+    int status =
+        run(
+            "report",
+            "--cluster",
+            "--kubeconfig",
+            kubeconfig("zk"),
+            "--fail-on",
+            "never",
+            "--audit-set",
+            "file=" + events);
+
+    assertThat(status).as("exit status; stderr: %s", err).isZero();
+    List<String> lines = Files.readAllLines(events);
+    assertThat(lines).hasSize(2);
+    assertThat(String.join("\n", lines)).contains("zk-pdb").contains("\"report\"");
+  }
+
+  @Test
   void anUnreachableApiServerIsAClearErrorNamingIt() throws IOException {
     // Given a kubeconfig pointing at a port nothing listens on
     int port;
