@@ -2,6 +2,7 @@ package io.stateguard.admission;
 
 import io.stateguard.audit.AuditConfig;
 import io.stateguard.audit.AuditConfigException;
+import io.stateguard.cluster.ClusterSettings;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,6 +36,7 @@ import java.util.regex.Pattern;
  * @param watchInterval how often the policy and certificate files are checked for changes
  * @param instances how many server verticles (event loops) serve requests
  * @param audit where and how every decision is recorded (the {@code STATEGUARD_AUDIT_*} settings)
+ * @param cluster whether and how to connect to the API server for the cross-object rules
  */
 public record ServeConfig(
     String host,
@@ -47,7 +49,8 @@ public record ServeConfig(
     Duration shutdownGrace,
     Duration watchInterval,
     int instances,
-    AuditConfig audit) {
+    AuditConfig audit,
+    ClusterSettings cluster) {
 
   /** The prefix of every environment variable serve reads. */
   public static final String PREFIX = "STATEGUARD_";
@@ -219,6 +222,24 @@ public record ServeConfig(
           "sync: each audit event is on disk before its response is sent; async: the response"
               + " goes first, and up to the spool flush interval (200ms) can be lost in a crash");
 
+  public static final Setting CLUSTER =
+      new Setting(
+          "STATEGUARD_CLUSTER",
+          "--cluster",
+          "auto",
+          "auto, on or off",
+          "connect to the API server for the cross-object rules (headless-service, the PDB"
+              + " rules): on, off, or auto (when --kubeconfig is given or serve runs in a pod with"
+              + " a service account); without it those rules see an empty cluster");
+  public static final Setting KUBECONFIG =
+      new Setting(
+          "STATEGUARD_KUBECONFIG",
+          "--kubeconfig",
+          "",
+          "a readable kubeconfig file with a current-context",
+          "kubeconfig of the cluster to watch; default: the in-cluster service account, then"
+              + " KUBECONFIG, then ~/.kube/config");
+
   /** Every setting, in the order docs list them. */
   public static final List<Setting> SETTINGS =
       List.of(
@@ -241,7 +262,9 @@ public record ServeConfig(
           AUDIT_SPOOL_DIR,
           AUDIT_SPOOL_MAX_BYTES,
           AUDIT_SPOOL_WHEN_FULL,
-          AUDIT_DURABILITY);
+          AUDIT_DURABILITY,
+          CLUSTER,
+          KUBECONFIG);
 
   /** The audit stream's key ({@link AuditConfig}) of each audit setting. */
   private static final Map<Setting, String> AUDIT_KEYS =
@@ -300,6 +323,21 @@ public record ServeConfig(
     Duration watch = r.read(WATCH_INTERVAL, v -> duration(v, Duration.ofMillis(50)));
     Integer instances = r.read(INSTANCES, v -> integer(v, 0, 256, "not a number of instances"));
     AuditConfig audit = audit(values, r.problems);
+    ClusterSettings.Mode clusterMode = r.read(CLUSTER, ClusterSettings.Mode::parse);
+    Optional<Path> kubeconfig = r.readOptional(KUBECONFIG, ServeConfig::path);
+    if (clusterMode == ClusterSettings.Mode.OFF && kubeconfig.isPresent()) {
+      r.problems.add(
+          KUBECONFIG.key()
+              + "="
+              + r.raw(KUBECONFIG)
+              + " ("
+              + KUBECONFIG.flag()
+              + "): contradicts "
+              + CLUSTER.key()
+              + "=off ("
+              + CLUSTER.flag()
+              + "); allowed: a kubeconfig with --cluster auto or on, or none with off");
+    }
     if (cert.isPresent() != key.isPresent() && r.problems.isEmpty()) {
       Setting given = cert.isPresent() ? TLS_CERT : TLS_KEY;
       Setting missing = cert.isPresent() ? TLS_KEY : TLS_CERT;
@@ -320,7 +358,18 @@ public record ServeConfig(
     }
     int eventLoops = instances == 0 ? Runtime.getRuntime().availableProcessors() : instances;
     return new ServeConfig(
-        host, port, cert, key, policies, format, limit, grace, watch, eventLoops, audit);
+        host,
+        port,
+        cert,
+        key,
+        policies,
+        format,
+        limit,
+        grace,
+        watch,
+        eventLoops,
+        audit,
+        new ClusterSettings(clusterMode, kubeconfig));
   }
 
   /**
@@ -408,7 +457,8 @@ public record ServeConfig(
         shutdownGrace,
         watchInterval,
         instances,
-        audit);
+        audit,
+        cluster);
   }
 
   /** Bad configuration: every problem, each naming the key, the value and what is allowed. */

@@ -6,6 +6,7 @@ import io.stateguard.audit.AuditConfigException;
 import io.stateguard.audit.AuditEvents;
 import io.stateguard.audit.AuditLog;
 import io.stateguard.audit.AuditStatus;
+import io.stateguard.cluster.InformerClusterView;
 import io.stateguard.config.PolicyException;
 import io.stateguard.config.PolicyProblem;
 import io.stateguard.policy.ClusterView;
@@ -110,7 +111,8 @@ public final class Webhook implements AutoCloseable {
    * @param policySource the policies' folder or file (the shipped ones when the user names none)
    * @param rules the rules policies may configure
    * @param mutations the mutations policies may turn on
-   * @param view what rules see of the rest of the cluster
+   * @param view what rules see of the rest of the cluster; an {@link InformerClusterView} also
+   *     makes {@code /readyz} wait for its caches and {@code /metrics} show their staleness
    * @param auditStdout where the audit stream's standard-output sink writes, when it is on
    * @throws StartException naming what is wrong: bad policies (every problem), unusable certificate
    *     files, an unusable audit file or spool folder, a port in use
@@ -224,6 +226,11 @@ public final class Webhook implements AutoCloseable {
     // spool, or logged when dropped), while an unready webhook would fail or skip admissions
     // cluster-wide (failurePolicy) — the audit sink must not become the control plane's outage.
     readiness.addInformational("audit", () -> auditState(audit.status()));
+    if (view instanceof InformerClusterView informers) {
+      // Not ready until the caches have synced: before that, cross-object rules would judge
+      // against an empty cluster.
+      ClusterCaches.register(informers, readiness, registry);
+    }
 
     WorkerExecutor evaluation =
         vertx.createSharedWorkerExecutor(

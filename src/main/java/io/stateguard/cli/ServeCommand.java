@@ -2,6 +2,9 @@ package io.stateguard.cli;
 
 import io.stateguard.admission.ServeConfig;
 import io.stateguard.admission.Webhook;
+import io.stateguard.cluster.ClusterConnection;
+import io.stateguard.cluster.ClusterSettings;
+import io.stateguard.cluster.KubeClients;
 import io.stateguard.policy.ClusterView;
 import io.stateguard.policy.mutations.Mutations;
 import io.stateguard.policy.rules.Rules;
@@ -11,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -196,11 +200,29 @@ final class ServeCommand implements Callable<Integer> {
               + "sent [STATEGUARD_AUDIT_DURABILITY]. Default: async.")
   String auditDurability;
 
+  @Option(
+      names = "--cluster",
+      paramLabel = "MODE",
+      description =
+          "Connect to the API server for the cross-object rules: auto, on or off"
+              + " [STATEGUARD_CLUSTER]. auto connects when --kubeconfig is given or serve runs in"
+              + " a pod with a service account. Default: auto.")
+  String cluster;
+
+  @Option(
+      names = "--kubeconfig",
+      paramLabel = "FILE",
+      description =
+          "Kubeconfig of the cluster to watch [STATEGUARD_KUBECONFIG]. Default: the in-cluster"
+              + " service account, then KUBECONFIG, then ~/.kube/config.")
+  String kubeconfig;
+
   private final Map<String, String> environment;
   private final Path devCerts;
+  private final Path serviceAccountToken;
 
   ServeCommand() {
-    this(System.getenv(), DEV_CERTS);
+    this(System.getenv(), DEV_CERTS, ClusterSettings.SERVICE_ACCOUNT_TOKEN);
   }
 
   /**
@@ -208,8 +230,19 @@ final class ServeCommand implements Callable<Integer> {
    * @param devCerts where development certificates go when no certificate files are given
    */
   ServeCommand(Map<String, String> environment, Path devCerts) {
+    this(environment, devCerts, ClusterSettings.SERVICE_ACCOUNT_TOKEN);
+  }
+
+  /**
+   * @param environment where {@code STATEGUARD_*} variables are read
+   * @param devCerts where development certificates go when no certificate files are given
+   * @param serviceAccountToken where a pod's service account token would be (for {@code --cluster
+   *     auto})
+   */
+  ServeCommand(Map<String, String> environment, Path devCerts, Path serviceAccountToken) {
     this.environment = Map.copyOf(environment);
     this.devCerts = devCerts;
+    this.serviceAccountToken = serviceAccountToken;
   }
 
   /** The settings: {@code STATEGUARD_*} variables, with the flags given laid over them. */
@@ -242,6 +275,8 @@ final class ServeCommand implements Callable<Integer> {
     put(values, ServeConfig.AUDIT_SPOOL_MAX_BYTES, auditSpoolMaxBytes);
     put(values, ServeConfig.AUDIT_SPOOL_WHEN_FULL, auditSpoolWhenFull);
     put(values, ServeConfig.AUDIT_DURABILITY, auditDurability);
+    put(values, ServeConfig.CLUSTER, cluster);
+    put(values, ServeConfig.KUBECONFIG, kubeconfig);
     return values;
   }
 
@@ -279,12 +314,22 @@ final class ServeCommand implements Callable<Integer> {
               files.ca());
     }
     Path source = config.policies().isPresent() ? config.policies().get() : bundledPolicies();
+    Optional<ClusterConnection> connection;
+    try {
+      connection = connect(config.cluster());
+    } catch (KubeClients.ConnectException e) {
+      err.println("stateguard: " + e.getMessage());
+      err.flush();
+      Logging.stop();
+      return Main.EXIT_USAGE;
+    }
+    ClusterView view =
+        connection.<ClusterView>map(ClusterConnection::view).orElse(ClusterView.empty());
     Webhook webhook;
     try {
-      webhook =
-          Webhook.start(
-              config, source, Rules.all(), Mutations.all(), ClusterView.empty(), System.out);
+      webhook = Webhook.start(config, source, Rules.all(), Mutations.all(), view, System.out);
     } catch (Webhook.StartException e) {
+      connection.ifPresent(ClusterConnection::close);
       err.println("stateguard: " + e.getMessage());
       err.flush();
       Logging.stop();
@@ -295,6 +340,8 @@ final class ServeCommand implements Callable<Integer> {
         new Thread(
             () -> {
               webhook.close();
+              // After the last response: no rule reads the caches any more.
+              connection.ifPresent(ClusterConnection::close);
               Logging.stop();
               // A stop asked for is a clean exit, not death by signal (143).
               Runtime.getRuntime().halt(0);
@@ -305,11 +352,39 @@ final class ServeCommand implements Callable<Integer> {
     } catch (IllegalStateException e) {
       // SIGTERM arrived while starting: stop at once, as asked.
       webhook.close();
+      connection.ifPresent(ClusterConnection::close);
       Logging.stop();
       return 0;
     }
     forever.await();
     return 0;
+  }
+
+  /**
+   * The API server connection the settings ask for, started (its caches sync in the background), or
+   * empty: then the cross-object rules see an empty cluster, which the log says.
+   */
+  private Optional<ClusterConnection> connect(ClusterSettings settings)
+      throws KubeClients.ConnectException {
+    String reason = settings.reason(environment, serviceAccountToken);
+    if (!settings.connects(environment, serviceAccountToken)) {
+      LOGGER
+          .atWarn()
+          .addKeyValue("reason", reason)
+          .log(
+              "not connected to a cluster ({}): cross-object rules (headless-service, pdb-quorum,"
+                  + " pdb-overlap, pdb-coverage, pdb-blocks-maintenance) see an empty cluster;"
+                  + " give --kubeconfig or --cluster on to watch one",
+              reason);
+      return Optional.empty();
+    }
+    ClusterConnection connection = ClusterConnection.open(settings.kubeconfig());
+    LOGGER
+        .atInfo()
+        .addKeyValue("server", connection.view().server())
+        .addKeyValue("reason", reason)
+        .log("connecting to the cluster at {} ({})", connection.view().server(), reason);
+    return Optional.of(connection);
   }
 
   private static Path bundledPolicies() throws IOException {

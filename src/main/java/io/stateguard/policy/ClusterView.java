@@ -1,5 +1,6 @@
 package io.stateguard.policy;
 
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
@@ -21,6 +22,23 @@ public interface ClusterView {
   List<PodDisruptionBudget> podDisruptionBudgets(String namespace);
 
   Optional<StorageClass> storageClass(String name);
+
+  /**
+   * The pods of {@code namespace} that the StatefulSet {@code statefulSetName} controls (owner
+   * reference with {@code controller: true}), by ordinal. Empty where the view holds no pods (a
+   * report's manifests).
+   */
+  default List<Pod> pods(String namespace, String statefulSetName) {
+    return List.of();
+  }
+
+  /**
+   * Whether {@link #storageClass} knows every StorageClass of the cluster, so that an empty answer
+   * means "no such class" rather than "not known here".
+   */
+  default boolean storageClassesKnown() {
+    return false;
+  }
 
   /** A view of an empty cluster. */
   static ClusterView empty() {
