@@ -1,6 +1,7 @@
 package io.stateguard.policy.rules;
 
-import io.fabric8.kubernetes.api.model.DeleteOptions;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.stateguard.policy.Mode;
 import io.stateguard.policy.ParamSpec;
@@ -110,22 +111,25 @@ final class StatefulSetDeleteProtection implements Rule {
 
   /**
    * Whether the DeleteOptions orphan the pods: {@code propagationPolicy: Orphan}, or the older
-   * {@code orphanDependents: true} without a propagation policy.
+   * {@code orphanDependents: true} without a propagation policy. The options arrive as whatever the
+   * model made of them (typed DeleteOptions, a generic resource, a map): read as a tree.
    */
   static boolean orphans(Object options) {
-    if (options instanceof DeleteOptions d) {
-      if (d.getPropagationPolicy() != null) {
-        return "orphan".equals(d.getPropagationPolicy().toLowerCase(Locale.ROOT));
-      }
-      return Boolean.TRUE.equals(d.getOrphanDependents());
+    if (options == null) {
+      return false;
     }
-    if (options instanceof Map<?, ?> m) {
-      Object policy = m.get("propagationPolicy");
-      if (policy != null) {
-        return "Orphan".equalsIgnoreCase(String.valueOf(policy));
-      }
-      return Boolean.TRUE.equals(m.get("orphanDependents"));
+    JsonNode tree;
+    try {
+      tree = TREES.valueToTree(options);
+    } catch (IllegalArgumentException e) {
+      return false;
     }
-    return false;
+    JsonNode policy = tree.path("propagationPolicy");
+    if (policy.isTextual()) {
+      return "orphan".equals(policy.asText().toLowerCase(Locale.ROOT));
+    }
+    return tree.path("orphanDependents").asBoolean(false);
   }
+
+  private static final ObjectMapper TREES = new ObjectMapper();
 }
