@@ -139,6 +139,7 @@ final class PodGuard implements AutoCloseable {
 
   @Override
   public void close() {
+    ledger.close();
     executor.shutdown();
     try {
       if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {

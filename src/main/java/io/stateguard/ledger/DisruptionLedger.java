@@ -26,8 +26,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +60,7 @@ public final class DisruptionLedger {
   private final Clock clock;
   private final KeyedSerializer serializer;
   private final Executor executor;
+  private final ExecutorService reads;
 
   public DisruptionLedger(
       KubernetesClient client, LedgerConfig config, Clock clock, Executor executor) {
@@ -65,6 +69,32 @@ public final class DisruptionLedger {
     this.clock = clock;
     this.executor = executor;
     this.serializer = new KeyedSerializer(executor);
+    // Reads that run beside a decision's own (the Lease, while the decision reads the set). Not
+    // the decisions' executor: a decision waiting on a task queued behind decisions could stall.
+    AtomicInteger ids = new AtomicInteger();
+    this.reads =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "stateguard-ledger-read-" + ids.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /** Stops the ledger's own read threads; decisions in progress finish their reads first. */
+  public void close() {
+    reads.shutdown();
+  }
+
+  private static <T> T joinRead(CompletableFuture<T> read) {
+    try {
+      return read.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw e;
+    }
   }
 
   public LedgerConfig config() {
@@ -160,15 +190,31 @@ public final class DisruptionLedger {
                   + conflicts
                   + " conflicting writes by other replicas)");
         }
-        StatefulSet set =
-            client.apps().statefulSets().inNamespace(namespace).withName(setName).get();
+        // The Lease is read before the pods, never after: a pod list older than the Lease could
+        // show a member that a later writer saw gone and released (force-deleted in between),
+        // and count it as standing. A Lease older than the pods is safe: what it misses makes
+        // the write conflict. The set is read alongside the Lease.
+        String leaseName = LeaseRecord.leaseName(namespace, setName);
+        CompletableFuture<Lease> leaseRead =
+            CompletableFuture.supplyAsync(
+                () ->
+                    client
+                        .resources(Lease.class)
+                        .inNamespace(config.namespace())
+                        .withName(leaseName)
+                        .get(),
+                reads);
+        StatefulSet set;
+        Lease lease;
+        try {
+          set = client.apps().statefulSets().inNamespace(namespace).withName(setName).get();
+        } finally {
+          lease = joinRead(leaseRead);
+        }
         if (set == null) {
           return notCovered();
         }
         List<Pod> members = members(namespace, set);
-        String leaseName = LeaseRecord.leaseName(namespace, setName);
-        Lease lease =
-            client.resources(Lease.class).inNamespace(config.namespace()).withName(leaseName).get();
         Instant now = clock.instant();
         List<Reservation> held = live(LeaseRecord.reservations(lease), members, now);
         Set<String> reserved = new HashSet<>();

@@ -49,6 +49,7 @@ class DisruptionLedgerIT {
 
   @AfterEach
   void stop() {
+    ledger.close();
     executor.shutdownNow();
   }
 
