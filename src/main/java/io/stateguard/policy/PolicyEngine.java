@@ -203,7 +203,7 @@ public final class PolicyEngine {
                     admission.user().groups().stream()
                         .filter(breakGlassGroups::contains)
                         .findFirst()
-                        .map(g -> "break-glass group " + g));
+                        .map(g -> "break-glass (group " + g + "): a break-glass group's member"));
     if (breakGlass.isPresent()) {
       return new DisruptionVerdict(
           Verdict.exempt(findings, breakGlass.get()), false, breakGlass, true);

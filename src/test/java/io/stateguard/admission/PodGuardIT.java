@@ -257,7 +257,7 @@ class PodGuardIT {
             .filter(l -> l.contains("\"d-3\""))
             .findFirst()
             .orElseThrow();
-    assertThat(event).contains("break-glass group sre-oncall");
+    assertThat(event).contains("break-glass (group sre-oncall)").contains("\"breakGlass\":true");
   }
 
   @Test

@@ -272,7 +272,8 @@ class QuorumGuardRuleTest {
         decide(engine, delete("u1", members.get(1), sre, false), zk, members, Set.of());
 
     assertThat(v.allowed()).isTrue();
-    assertThat(v.breakGlass()).contains("break-glass group sre-oncall");
+    assertThat(v.breakGlass())
+        .contains("break-glass (group sre-oncall): a break-glass group's member");
   }
 
   @Test
