@@ -39,6 +39,7 @@ import java.util.regex.Pattern;
  *     settings)
  * @param audit where and how every decision is recorded (the {@code STATEGUARD_AUDIT_*} settings)
  * @param cluster whether and how to connect to the API server for the cross-object rules
+ * @param podGuard the quorum guard's ledger: its namespace, reservation lifetime and failure mode
  */
 public record ServeConfig(
     String host,
@@ -53,7 +54,8 @@ public record ServeConfig(
     int instances,
     CertificatesConfig certificates,
     AuditConfig audit,
-    ClusterSettings cluster) {
+    ClusterSettings cluster,
+    PodGuardSettings podGuard) {
 
   /** The prefix of every environment variable serve reads. */
   public static final String PREFIX = "STATEGUARD_";
@@ -243,6 +245,38 @@ public record ServeConfig(
           "kubeconfig of the cluster to watch; default: the in-cluster service account, then"
               + " KUBECONFIG, then ~/.kube/config");
 
+  public static final Setting NAMESPACE =
+      new Setting(
+          "STATEGUARD_NAMESPACE",
+          "--namespace",
+          "",
+          "a namespace name (lower case letters, digits and dashes)",
+          "stateguard's own namespace, where the quorum guard keeps its disruption ledger (one"
+              + " Lease per StatefulSet); default: POD_NAMESPACE (set by the chart), else"
+              + " stateguard");
+  public static final Setting RESERVATION_TTL =
+      new Setting(
+          "STATEGUARD_RESERVATION_TTL",
+          "--reservation-ttl",
+          "2m",
+          "a duration from 5s to 10m",
+          "how long an allowed pod delete is held in the disruption ledger when its pod is never"
+              + " seen gone");
+  public static final Setting POD_GUARD_FAILURE =
+      new Setting(
+          "STATEGUARD_POD_GUARD_FAILURE",
+          "--pod-guard-failure",
+          "closed",
+          "closed or open",
+          "when the disruption ledger cannot be read or written: closed denies the pod delete"
+              + " with the reason, open allows it with a warning");
+
+  /** The pod's namespace, from the downward API: the default of {@link #NAMESPACE}. */
+  public static final String POD_NAMESPACE = "POD_NAMESPACE";
+
+  private static final Pattern NAMESPACE_NAME =
+      Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+
   /** Every setting, in the order docs list them. */
   public static final List<Setting> SETTINGS =
       concat(
@@ -267,7 +301,10 @@ public record ServeConfig(
           AUDIT_SPOOL_WHEN_FULL,
           AUDIT_DURABILITY,
           CLUSTER,
-          KUBECONFIG);
+          KUBECONFIG,
+          NAMESPACE,
+          RESERVATION_TTL,
+          POD_GUARD_FAILURE);
 
   private static List<Setting> concat(Setting... settings) {
     List<Setting> all = new ArrayList<>(List.of(settings));
@@ -359,6 +396,7 @@ public record ServeConfig(
               + CLUSTER.flag()
               + "); allowed: a kubeconfig with --cluster auto or on, or none with off");
     }
+    PodGuardSettings podGuard = podGuard(values, r);
     if (cert.isPresent() != key.isPresent() && r.problems.isEmpty()) {
       Setting given = cert.isPresent() ? TLS_CERT : TLS_KEY;
       Setting missing = cert.isPresent() ? TLS_KEY : TLS_CERT;
@@ -391,7 +429,43 @@ public record ServeConfig(
         eventLoops,
         certificates,
         audit,
-        new ClusterSettings(clusterMode, kubeconfig));
+        new ClusterSettings(clusterMode, kubeconfig),
+        podGuard);
+  }
+
+  /** The quorum guard's settings; the namespace falls back to {@code POD_NAMESPACE}. */
+  private static PodGuardSettings podGuard(Map<String, String> values, Reader r) {
+    String given = r.raw(NAMESPACE);
+    String pod = values.getOrDefault(POD_NAMESPACE, "").strip();
+    String namespace =
+        r.read(
+            NAMESPACE,
+            v -> {
+              String ns =
+                  v.isEmpty() ? (pod.isEmpty() ? PodGuardSettings.DEFAULT_NAMESPACE : pod) : v;
+              if (!NAMESPACE_NAME.matcher(ns).matches()) {
+                throw new IllegalArgumentException(
+                    given.isEmpty()
+                        ? POD_NAMESPACE + " is not a namespace name"
+                        : "not a namespace name");
+              }
+              return ns;
+            });
+    Duration ttl = r.read(RESERVATION_TTL, v -> duration(v, Duration.ofSeconds(5)));
+    Boolean open =
+        r.read(
+            POD_GUARD_FAILURE,
+            v ->
+                switch (v.toLowerCase(Locale.ROOT)) {
+                  case "closed" -> false;
+                  case "open" -> true;
+                  default -> throw new IllegalArgumentException("not a failure mode");
+                });
+    String replica = values.getOrDefault(HOSTNAME, "").strip();
+    if (namespace == null || ttl == null || open == null) {
+      return null;
+    }
+    return new PodGuardSettings(namespace, replica.isEmpty() ? "stateguard" : replica, ttl, open);
   }
 
   /**
@@ -481,7 +555,8 @@ public record ServeConfig(
         instances,
         certificates,
         audit,
-        cluster);
+        cluster,
+        podGuard);
   }
 
   /** Bad configuration: every problem, each naming the key, the value and what is allowed. */

@@ -1,5 +1,6 @@
 package io.stateguard.admission;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.stateguard.audit.AuditConfigException;
@@ -67,6 +68,7 @@ public final class Webhook implements AutoCloseable {
   private final CertificateWatcher certificates;
   private final PrometheusMeterRegistry registry;
   private final AuditLog audit;
+  private final PodGuard guard;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private Webhook(
@@ -80,7 +82,9 @@ public final class Webhook implements AutoCloseable {
       LivePolicies policies,
       CertificateWatcher certificates,
       PrometheusMeterRegistry registry,
-      AuditLog audit) {
+      AuditLog audit,
+      PodGuard guard) {
+    this.guard = guard;
     this.vertx = vertx;
     this.audit = audit;
     this.config = config;
@@ -125,7 +129,25 @@ public final class Webhook implements AutoCloseable {
       ClusterView view,
       OutputStream auditStdout)
       throws StartException {
-    return start(config, policySource, rules, mutations, view, auditStdout, Clock.systemUTC());
+    return start(config, policySource, rules, mutations, view, Optional.empty(), auditStdout);
+  }
+
+  /**
+   * As {@link #start(ServeConfig, Path, List, List, ClusterView, OutputStream)}, with the API
+   * server that the quorum guard keeps its disruption ledger in: with it, Pod DELETE and
+   * pods/eviction reviews are decided by the guard; without it they are not covered.
+   */
+  public static Webhook start(
+      ServeConfig config,
+      Path policySource,
+      List<Rule> rules,
+      List<Mutation> mutations,
+      ClusterView view,
+      Optional<KubernetesClient> cluster,
+      OutputStream auditStdout)
+      throws StartException {
+    return start(
+        config, policySource, rules, mutations, view, cluster, auditStdout, Clock.systemUTC());
   }
 
   static Webhook start(
@@ -134,6 +156,20 @@ public final class Webhook implements AutoCloseable {
       List<Rule> rules,
       List<Mutation> mutations,
       ClusterView view,
+      OutputStream auditStdout,
+      Clock clock)
+      throws StartException {
+    return start(
+        config, policySource, rules, mutations, view, Optional.empty(), auditStdout, clock);
+  }
+
+  static Webhook start(
+      ServeConfig config,
+      Path policySource,
+      List<Rule> rules,
+      List<Mutation> mutations,
+      ClusterView view,
+      Optional<KubernetesClient> cluster,
       OutputStream auditStdout,
       Clock clock)
       throws StartException {
@@ -185,7 +221,8 @@ public final class Webhook implements AutoCloseable {
       throw new StartException(e.getMessage(), e);
     }
     try {
-      return start(config, policies, policyFiles, view, clock, vertx, registry, audit, started);
+      return start(
+          config, policies, policyFiles, view, cluster, clock, vertx, registry, audit, started);
     } catch (StartException | RuntimeException e) {
       closeAudit(audit, config);
       closeQuietly(vertx);
@@ -198,6 +235,7 @@ public final class Webhook implements AutoCloseable {
       LivePolicies policies,
       String policyFiles,
       ClusterView view,
+      Optional<KubernetesClient> cluster,
       Clock clock,
       Vertx vertx,
       PrometheusMeterRegistry registry,
@@ -237,6 +275,25 @@ public final class Webhook implements AutoCloseable {
             "stateguard-evaluation", Math.max(1, config.instances()), 10, TimeUnit.SECONDS);
     WorkerExecutor files = vertx.createSharedWorkerExecutor("stateguard-files", 1);
     List<HttpServer> servers = new CopyOnWriteArrayList<>();
+    // The quorum guard's own threads: its decisions block on API server calls.
+    PodGuard guard =
+        cluster
+            .map(
+                client ->
+                    new PodGuard(
+                        client,
+                        config.podGuard(),
+                        clock,
+                        registry,
+                        Math.max(4, config.instances())))
+            .orElse(null);
+    if (guard == null) {
+      LOGGER
+          .atWarn()
+          .log(
+              "no API server: pod deletes and evictions are not checked by the quorum guard (it"
+                  + " keeps its disruption ledger there); connect with --kubeconfig or in a pod");
+    }
     WebhookVerticle.Shared shared =
         new WebhookVerticle.Shared(
             config,
@@ -249,7 +306,8 @@ public final class Webhook implements AutoCloseable {
             evaluation,
             servers,
             audit,
-            new AuditEvents(config.audit().source(), clock));
+            new AuditEvents(config.audit().source(), clock),
+            guard);
     Warmup.run(policies, view);
     String deployment;
     try {
@@ -260,6 +318,9 @@ public final class Webhook implements AutoCloseable {
                   new DeploymentOptions().setInstances(config.instances())),
               START_TIMEOUT);
     } catch (ExecutionException e) {
+      if (guard != null) {
+        guard.close();
+      }
       throw new StartException(
           "cannot listen on " + config.host() + ":" + config.port() + ": " + message(e.getCause()),
           e.getCause());
@@ -295,7 +356,8 @@ public final class Webhook implements AutoCloseable {
             policies,
             certificates,
             registry,
-            audit);
+            audit,
+            guard);
     ServingCertificate cert = certificates.current();
     LOGGER
         .atInfo()
@@ -383,6 +445,9 @@ public final class Webhook implements AutoCloseable {
     }
     for (WorkerExecutor worker : workers) {
       worker.close();
+    }
+    if (guard != null) {
+      guard.close();
     }
     // After the last response (no event can come after it), before Vert.x: Kafka runs on it.
     closeAudit(audit, config);

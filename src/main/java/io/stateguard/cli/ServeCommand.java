@@ -221,6 +221,32 @@ final class ServeCommand implements Callable<Integer> {
               + " service account, then KUBECONFIG, then ~/.kube/config.")
   String kubeconfig;
 
+  @Option(
+      names = "--namespace",
+      paramLabel = "NAME",
+      description =
+          "stateguard's own namespace, where the quorum guard keeps its disruption ledger (one"
+              + " Lease per StatefulSet) [STATEGUARD_NAMESPACE]. Default: POD_NAMESPACE, else"
+              + " stateguard.")
+  String namespace;
+
+  @Option(
+      names = "--reservation-ttl",
+      paramLabel = "DURATION",
+      description =
+          "How long an allowed pod delete is held in the disruption ledger when its pod is never"
+              + " seen gone, 5s to 10m [STATEGUARD_RESERVATION_TTL]. Default: 2m.")
+  String reservationTtl;
+
+  @Option(
+      names = "--pod-guard-failure",
+      paramLabel = "MODE",
+      description =
+          "When the disruption ledger cannot be read or written: closed denies the pod delete"
+              + " with the reason, open allows it with a warning [STATEGUARD_POD_GUARD_FAILURE]."
+              + " Default: closed.")
+  String podGuardFailure;
+
   private final Map<String, String> environment;
   private final Path devCerts;
   private final Path serviceAccountToken;
@@ -282,6 +308,9 @@ final class ServeCommand implements Callable<Integer> {
     certificateOptions.putInto(values);
     put(values, ServeConfig.CLUSTER, cluster);
     put(values, ServeConfig.KUBECONFIG, kubeconfig);
+    put(values, ServeConfig.NAMESPACE, namespace);
+    put(values, ServeConfig.RESERVATION_TTL, reservationTtl);
+    put(values, ServeConfig.POD_GUARD_FAILURE, podGuardFailure);
     return values;
   }
 
@@ -346,7 +375,15 @@ final class ServeCommand implements Callable<Integer> {
         connection.<ClusterView>map(ClusterConnection::view).orElse(ClusterView.empty());
     Webhook webhook;
     try {
-      webhook = Webhook.start(config, source, Rules.all(), Mutations.all(), view, System.out);
+      webhook =
+          Webhook.start(
+              config,
+              source,
+              Rules.all(),
+              Mutations.all(),
+              view,
+              connection.map(ClusterConnection::client),
+              System.out);
     } catch (Webhook.StartException e) {
       closeQuietly(self);
       connection.ifPresent(ClusterConnection::close);

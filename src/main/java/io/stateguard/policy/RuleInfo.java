@@ -29,10 +29,20 @@ public record RuleInfo(
     List<ParamSpec> params,
     List<Target> alsoOn) {
 
-  /** The kind of object a rule is evaluated on. */
+  /**
+   * The requests a rule is evaluated on: creates and updates of a kind, or the deletes the guards
+   * look at.
+   */
   public enum Target {
     STATEFULSET("StatefulSet"),
-    PDB("PodDisruptionBudget");
+    PDB("PodDisruptionBudget"),
+    /** StatefulSet DELETE: the rule sees the set being deleted and the DeleteOptions. */
+    STATEFULSET_DELETE("StatefulSet DELETE"),
+    /**
+     * Pod DELETE and pods/eviction CREATE of a StatefulSet member: the rule sees the pod, its set
+     * and the live state of its members ({@link RuleContext#disruption()}).
+     */
+    POD_DELETE("Pod DELETE, pods/eviction");
 
     private final String kind;
 

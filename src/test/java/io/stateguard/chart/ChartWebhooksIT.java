@@ -275,7 +275,12 @@ class ChartWebhooksIT {
         hooks.stream().filter(h -> h.configuration().equals("validating")).findFirst().get();
     assertThat(validate.resources())
         .containsExactlyInAnyOrder("statefulsets", "poddisruptionbudgets");
-    assertThat(validate.operations()).containsExactlyInAnyOrder("CREATE", "UPDATE");
+    assertThat(validate.operations()).containsExactlyInAnyOrder("CREATE", "UPDATE", "DELETE");
+    assertThat(validate.rules())
+        .as("deletes only of StatefulSets (statefulset-delete-protection), never of PDBs")
+        .filteredOn(r -> r.getOperations().contains("DELETE"))
+        .singleElement()
+        .satisfies(r -> assertThat(r.getResources()).containsExactly("statefulsets"));
     assertThat(validate.failurePolicy())
         .isEqualTo(set.at("/webhooks/validate/failurePolicy").asText());
     assertThat(hooks)

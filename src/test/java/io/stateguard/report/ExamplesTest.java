@@ -97,8 +97,16 @@ class ExamplesTest {
             .map(Finding::rule)
             .collect(Collectors.toCollection(TreeSet::new));
 
+    // The delete guards decide requests to delete, which a folder of manifests never makes.
     Set<String> all =
-        Rules.all().stream().map(r -> r.info().id()).collect(Collectors.toCollection(TreeSet::new));
+        Rules.all().stream()
+            .map(Rule::info)
+            .filter(
+                r ->
+                    r.target() != RuleInfo.Target.POD_DELETE
+                        && r.target() != RuleInfo.Target.STATEFULSET_DELETE)
+            .map(RuleInfo::id)
+            .collect(Collectors.toCollection(TreeSet::new));
     Set<String> silent = new TreeSet<>(all);
     silent.removeAll(fired);
     assertThat(silent).as("rules that fire on no file of examples/bad").isEqualTo(CHANGE_RULES);

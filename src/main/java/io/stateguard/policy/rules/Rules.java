@@ -30,7 +30,9 @@ public final class Rules {
           new PdbQuorum(),
           new PdbBlocksMaintenance(),
           new PdbOverlap(),
-          new PdbCoverage());
+          new PdbCoverage(),
+          new StatefulSetDeleteProtection(),
+          new QuorumGuardRule());
 
   public static List<Rule> all() {
     return ALL;
