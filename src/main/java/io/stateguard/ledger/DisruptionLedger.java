@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * that loses the race (409) is decided again from a fresh read, within the time budget. A decision
  * that cannot be made or recorded is a denial that says why (or an allowance, when configured to
  * fail open). Reads are live rather than from an informer cache so that the ready count is never
- * older than the reservations it is combined with (docs/adr/0006).
+ * older than the reservations it is combined with (docs/adr/0008).
  *
  * <p>Threading: {@link #decide} returns at once; the work runs on the executor given, which may
  * block (fabric8's blocking calls). Never call it expecting the result on the calling thread.
