@@ -58,6 +58,37 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end }}
 {{- end }}
 
+{{/*
+certificates.mode=self: where serve keeps its certificate (the Secret, in the release namespace),
+what it covers (the Service's names), whose caBundle it sets, and the folder the server loads from.
+*/}}
+{{- define "stateguard.selfCertificatesEnv" -}}
+- name: STATEGUARD_CERTS_MODE
+  value: self
+- name: STATEGUARD_CERTS_SECRET
+  value: {{ include "stateguard.tlsSecretName" . | quote }}
+- name: STATEGUARD_CERTS_NAMESPACE
+  value: {{ .Release.Namespace | quote }}
+- name: STATEGUARD_CERTS_SERVICE
+  value: {{ include "stateguard.fullname" . | quote }}
+- name: STATEGUARD_CERTS_VALIDATING_WEBHOOK
+  value: {{ include "stateguard.webhookConfigurationName" . | quote }}
+- name: STATEGUARD_CERTS_MUTATING_WEBHOOK
+  value: {{ ternary (include "stateguard.webhookConfigurationName" .) "none" .Values.webhooks.mutate.enabled | quote }}
+- name: STATEGUARD_CERTS_DIR
+  value: /etc/stateguard/tls
+- name: STATEGUARD_CERTS_VALIDITY
+  value: {{ .Values.certificates.self.validity | quote }}
+{{- with .Values.certificates.self.renewBefore }}
+- name: STATEGUARD_CERTS_RENEW_BEFORE
+  value: {{ . | quote }}
+{{- end }}
+- name: STATEGUARD_CERTS_CA_VALIDITY
+  value: {{ .Values.certificates.self.caValidity | quote }}
+- name: STATEGUARD_CERTS_CHECK_INTERVAL
+  value: {{ .Values.certificates.self.checkInterval | quote }}
+{{- end }}
+
 {{- define "stateguard.certificateName" -}}
 {{- printf "%s-serving" (include "stateguard.fullname" .) }}
 {{- end }}

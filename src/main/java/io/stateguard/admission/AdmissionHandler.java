@@ -26,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,6 +65,7 @@ final class AdmissionHandler implements Handler<RoutingContext> {
   private final WebhookMetrics metrics;
   private final WorkerExecutor worker;
   private final Audit audit;
+  private final PodGuard guard;
 
   /**
    * Where decisions are recorded.
@@ -91,6 +93,23 @@ final class AdmissionHandler implements Handler<RoutingContext> {
       WebhookMetrics metrics,
       WorkerExecutor worker,
       Audit audit) {
+    this(endpoint, policies, view, metrics, worker, audit, null);
+  }
+
+  /**
+   * @param guard decides Pod DELETE and pods/eviction reviews on {@code /validate} with the
+   *     disruption ledger; null when serve has no API server to keep the ledger in (those reviews
+   *     are then not covered)
+   */
+  AdmissionHandler(
+      Endpoint endpoint,
+      LivePolicies policies,
+      ClusterView view,
+      WebhookMetrics metrics,
+      WorkerExecutor worker,
+      Audit audit,
+      PodGuard guard) {
+    this.guard = guard;
     this.endpoint = endpoint;
     this.policies = policies;
     this.view = view;
@@ -101,10 +120,19 @@ final class AdmissionHandler implements Handler<RoutingContext> {
 
   /**
    * What to send back: a status, and a JSON review or a plain-text message; for a decision, its
-   * audit event (null for errors, or when nothing is recorded).
+   * audit event (null for errors, or when nothing is recorded). A decision that waits on the API
+   * server (the quorum guard) is an answer {@code later}, and nothing else.
    */
-  record Answer(int status, byte[] body, boolean json, AuditEvent event) {
+  record Answer(
+      int status, byte[] body, boolean json, AuditEvent event, CompletionStage<Answer> later) {
+    Answer(int status, byte[] body, boolean json, AuditEvent event) {
+      this(status, body, json, event, null);
+    }
+
     static Answer review(Decided decided) {
+      if (decided.later() != null) {
+        return new Answer(0, null, true, null, decided.later().thenApply(Answer::review));
+      }
       return new Answer(200, ReviewCodec.encode(decided.review()), true, decided.event());
     }
 
@@ -113,8 +141,15 @@ final class AdmissionHandler implements Handler<RoutingContext> {
     }
   }
 
-  /** A decision: the response review, and its audit event (null when nothing is recorded). */
-  record Decided(AdmissionReview review, AuditEvent event) {}
+  /**
+   * A decision: the response review, and its audit event (null when nothing is recorded); or, for a
+   * decision that waits on the API server, only the stage that gives it {@code later}.
+   */
+  record Decided(AdmissionReview review, AuditEvent event, CompletionStage<Decided> later) {
+    Decided(AdmissionReview review, AuditEvent event) {
+      this(review, event, null);
+    }
+  }
 
   @Override
   public void handle(RoutingContext rc) {
@@ -144,6 +179,23 @@ final class AdmissionHandler implements Handler<RoutingContext> {
    * all the same, since refusing it would turn an audit disk problem into a cluster outage.
    */
   private void deliver(RoutingContext rc, Answer answer) {
+    if (answer.later() != null) {
+      // Completed on the guard's threads; the response goes out on this event loop.
+      Context context = Vertx.currentContext();
+      answer
+          .later()
+          .whenComplete(
+              (done, failed) ->
+                  context.runOnContext(
+                      v -> {
+                        if (failed != null) {
+                          rc.fail(failed);
+                        } else {
+                          deliver(rc, done);
+                        }
+                      }));
+      return;
+    }
     AuditEvent event = answer.event();
     if (event == null || audit == null) {
       send(rc, answer);
@@ -239,7 +291,11 @@ final class AdmissionHandler implements Handler<RoutingContext> {
    * @throws ReviewException (400) when the request lacks what every AdmissionReview carries
    */
   AdmissionReview processReview(AdmissionReview review) throws ReviewException {
-    return decide(review, System.nanoTime()).review();
+    Decided decided = decide(review, System.nanoTime());
+    // Tests only: a guard decision is waited for here, never on an event loop.
+    return decided.later() == null
+        ? decided.review()
+        : decided.later().toCompletableFuture().join().review();
   }
 
   /**
@@ -258,13 +314,42 @@ final class AdmissionHandler implements Handler<RoutingContext> {
     if (endpoint == Endpoint.MUTATE) {
       return mutate(engine, request, admission, snapshot.version(), received);
     }
+    if (guard != null && PodGuard.covers(admission)) {
+      CompletionStage<Decided> later =
+          guard
+              .decide(admission, engine, view)
+              .thenApply(
+                  d ->
+                      d.verdict().covered()
+                          ? validated(request, admission, d.verdict().verdict(), snapshot, received)
+                          : notCovered(request, admission, snapshot, received));
+      return new Decided(null, null, later);
+    }
     Verdict verdict = engine.evaluate(admission, view);
     // A finding means some rule looked; only a clean verdict needs asking whether any did.
     if (verdict.findings().isEmpty() && !covered(engine, admission)) {
-      AdmissionReview answer = notCovered(request);
-      return new Decided(
-          answer, event(admission, Verdict.allow(), answer, snapshot.version(), received));
+      return notCovered(request, admission, snapshot, received);
     }
+    return validated(request, admission, verdict, snapshot, received);
+  }
+
+  private Decided notCovered(
+      ReviewCodec.Request request,
+      Admission admission,
+      LivePolicies.Snapshot snapshot,
+      long received) {
+    AdmissionReview answer = notCovered(request);
+    return new Decided(
+        answer, event(admission, Verdict.allow(), answer, snapshot.version(), received));
+  }
+
+  /** The answer to a review some rule looked at: counted, logged, recorded. */
+  private Decided validated(
+      ReviewCodec.Request request,
+      Admission admission,
+      Verdict verdict,
+      LivePolicies.Snapshot snapshot,
+      long received) {
     String decision = decision(verdict);
     metrics.review(endpoint, request.kind(), request.operation(), decision);
     for (Finding f : verdict.findings()) {
@@ -347,7 +432,7 @@ final class AdmissionHandler implements Handler<RoutingContext> {
   /** Whether any rule of the policies in force looks at this admission. */
   private boolean covered(PolicyEngine engine, Admission admission) {
     Operation op = admission.operation();
-    return (op == Operation.CREATE || op == Operation.UPDATE)
+    return (op == Operation.CREATE || op == Operation.UPDATE || op == Operation.DELETE)
         && !engine.rulesFor(admission, view).isEmpty();
   }
 

@@ -2,6 +2,7 @@ package io.stateguard.admission;
 
 import io.stateguard.audit.AuditConfig;
 import io.stateguard.audit.AuditConfigException;
+import io.stateguard.cluster.ClusterSettings;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,7 +35,11 @@ import java.util.regex.Pattern;
  * @param shutdownGrace how long in-flight requests may take to finish after SIGTERM
  * @param watchInterval how often the policy and certificate files are checked for changes
  * @param instances how many server verticles (event loops) serve requests
+ * @param certificates where the serving certificate comes from (the {@code STATEGUARD_CERTS_*}
+ *     settings)
  * @param audit where and how every decision is recorded (the {@code STATEGUARD_AUDIT_*} settings)
+ * @param cluster whether and how to connect to the API server for the cross-object rules
+ * @param podGuard the quorum guard's ledger: its namespace, reservation lifetime and failure mode
  */
 public record ServeConfig(
     String host,
@@ -47,7 +52,10 @@ public record ServeConfig(
     Duration shutdownGrace,
     Duration watchInterval,
     int instances,
-    AuditConfig audit) {
+    CertificatesConfig certificates,
+    AuditConfig audit,
+    ClusterSettings cluster,
+    PodGuardSettings podGuard) {
 
   /** The prefix of every environment variable serve reads. */
   public static final String PREFIX = "STATEGUARD_";
@@ -219,9 +227,59 @@ public record ServeConfig(
           "sync: each audit event is on disk before its response is sent; async: the response"
               + " goes first, and up to the spool flush interval (200ms) can be lost in a crash");
 
+  public static final Setting CLUSTER =
+      new Setting(
+          "STATEGUARD_CLUSTER",
+          "--cluster",
+          "auto",
+          "auto, on or off",
+          "connect to the API server for the cross-object rules (headless-service, the PDB"
+              + " rules): on, off, or auto (when --kubeconfig is given or serve runs in a pod with"
+              + " a service account); without it those rules see an empty cluster");
+  public static final Setting KUBECONFIG =
+      new Setting(
+          "STATEGUARD_KUBECONFIG",
+          "--kubeconfig",
+          "",
+          "a readable kubeconfig file with a current-context",
+          "kubeconfig of the cluster to watch; default: the in-cluster service account, then"
+              + " KUBECONFIG, then ~/.kube/config");
+
+  public static final Setting NAMESPACE =
+      new Setting(
+          "STATEGUARD_NAMESPACE",
+          "--namespace",
+          "",
+          "a namespace name (lower case letters, digits and dashes)",
+          "stateguard's own namespace, where the quorum guard keeps its disruption ledger (one"
+              + " Lease per StatefulSet); default: POD_NAMESPACE (set by the chart), else"
+              + " stateguard");
+  public static final Setting RESERVATION_TTL =
+      new Setting(
+          "STATEGUARD_RESERVATION_TTL",
+          "--reservation-ttl",
+          "2m",
+          "a duration from 5s to 10m",
+          "how long an allowed pod delete is held in the disruption ledger when its pod is never"
+              + " seen gone");
+  public static final Setting POD_GUARD_FAILURE =
+      new Setting(
+          "STATEGUARD_POD_GUARD_FAILURE",
+          "--pod-guard-failure",
+          "closed",
+          "closed or open",
+          "when the disruption ledger cannot be read or written: closed denies the pod delete"
+              + " with the reason, open allows it with a warning");
+
+  /** The pod's namespace, from the downward API: the default of {@link #NAMESPACE}. */
+  public static final String POD_NAMESPACE = "POD_NAMESPACE";
+
+  private static final Pattern NAMESPACE_NAME =
+      Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+
   /** Every setting, in the order docs list them. */
   public static final List<Setting> SETTINGS =
-      List.of(
+      concat(
           HOST,
           PORT,
           TLS_CERT,
@@ -241,7 +299,18 @@ public record ServeConfig(
           AUDIT_SPOOL_DIR,
           AUDIT_SPOOL_MAX_BYTES,
           AUDIT_SPOOL_WHEN_FULL,
-          AUDIT_DURABILITY);
+          AUDIT_DURABILITY,
+          CLUSTER,
+          KUBECONFIG,
+          NAMESPACE,
+          RESERVATION_TTL,
+          POD_GUARD_FAILURE);
+
+  private static List<Setting> concat(Setting... settings) {
+    List<Setting> all = new ArrayList<>(List.of(settings));
+    all.addAll(CertificatesConfig.SETTINGS);
+    return List.copyOf(all);
+  }
 
   /** The audit stream's key ({@link AuditConfig}) of each audit setting. */
   private static final Map<Setting, String> AUDIT_KEYS =
@@ -300,6 +369,34 @@ public record ServeConfig(
     Duration watch = r.read(WATCH_INTERVAL, v -> duration(v, Duration.ofMillis(50)));
     Integer instances = r.read(INSTANCES, v -> integer(v, 0, 256, "not a number of instances"));
     AuditConfig audit = audit(values, r.problems);
+    CertificatesConfig certificates = CertificatesConfig.read(r);
+    if (CertificatesConfig.Mode.SELF.id().equals(r.raw(CertificatesConfig.MODE))
+        && cert.isPresent()) {
+      r.problem(
+          CertificatesConfig.MODE,
+          "self",
+          "not with "
+              + TLS_CERT.key()
+              + " ("
+              + TLS_CERT.flag()
+              + "): self mode writes its own certificate files; give one or the other");
+    }
+    ClusterSettings.Mode clusterMode = r.read(CLUSTER, ClusterSettings.Mode::parse);
+    Optional<Path> kubeconfig = r.readOptional(KUBECONFIG, ServeConfig::path);
+    if (clusterMode == ClusterSettings.Mode.OFF && kubeconfig.isPresent()) {
+      r.problems.add(
+          KUBECONFIG.key()
+              + "="
+              + r.raw(KUBECONFIG)
+              + " ("
+              + KUBECONFIG.flag()
+              + "): contradicts "
+              + CLUSTER.key()
+              + "=off ("
+              + CLUSTER.flag()
+              + "); allowed: a kubeconfig with --cluster auto or on, or none with off");
+    }
+    PodGuardSettings podGuard = podGuard(values, r);
     if (cert.isPresent() != key.isPresent() && r.problems.isEmpty()) {
       Setting given = cert.isPresent() ? TLS_CERT : TLS_KEY;
       Setting missing = cert.isPresent() ? TLS_KEY : TLS_CERT;
@@ -320,7 +417,55 @@ public record ServeConfig(
     }
     int eventLoops = instances == 0 ? Runtime.getRuntime().availableProcessors() : instances;
     return new ServeConfig(
-        host, port, cert, key, policies, format, limit, grace, watch, eventLoops, audit);
+        host,
+        port,
+        cert,
+        key,
+        policies,
+        format,
+        limit,
+        grace,
+        watch,
+        eventLoops,
+        certificates,
+        audit,
+        new ClusterSettings(clusterMode, kubeconfig),
+        podGuard);
+  }
+
+  /** The quorum guard's settings; the namespace falls back to {@code POD_NAMESPACE}. */
+  private static PodGuardSettings podGuard(Map<String, String> values, Reader r) {
+    String given = r.raw(NAMESPACE);
+    String pod = values.getOrDefault(POD_NAMESPACE, "").strip();
+    String namespace =
+        r.read(
+            NAMESPACE,
+            v -> {
+              String ns =
+                  v.isEmpty() ? (pod.isEmpty() ? PodGuardSettings.DEFAULT_NAMESPACE : pod) : v;
+              if (!NAMESPACE_NAME.matcher(ns).matches()) {
+                throw new IllegalArgumentException(
+                    given.isEmpty()
+                        ? POD_NAMESPACE + " is not a namespace name"
+                        : "not a namespace name");
+              }
+              return ns;
+            });
+    Duration ttl = r.read(RESERVATION_TTL, v -> duration(v, Duration.ofSeconds(5)));
+    Boolean open =
+        r.read(
+            POD_GUARD_FAILURE,
+            v ->
+                switch (v.toLowerCase(Locale.ROOT)) {
+                  case "closed" -> false;
+                  case "open" -> true;
+                  default -> throw new IllegalArgumentException("not a failure mode");
+                });
+    String replica = values.getOrDefault(HOSTNAME, "").strip();
+    if (namespace == null || ttl == null || open == null) {
+      return null;
+    }
+    return new PodGuardSettings(namespace, replica.isEmpty() ? "stateguard" : replica, ttl, open);
   }
 
   /**
@@ -408,7 +553,10 @@ public record ServeConfig(
         shutdownGrace,
         watchInterval,
         instances,
-        audit);
+        certificates,
+        audit,
+        cluster,
+        podGuard);
   }
 
   /** Bad configuration: every problem, each naming the key, the value and what is allowed. */
@@ -427,7 +575,7 @@ public record ServeConfig(
   }
 
   /** Reads settings, collecting every problem rather than stopping at the first. */
-  private static final class Reader {
+  static final class Reader {
     private final Map<String, String> values;
     private final List<String> problems = new ArrayList<>();
 
@@ -459,6 +607,12 @@ public record ServeConfig(
       }
     }
 
+    /** A problem found across settings, in the same form as the others. */
+    void problem(Setting s, String value, String why) {
+      problems.add(
+          s.key() + "=" + value + " (" + s.flag() + "): " + why + "; allowed: " + s.allowed());
+    }
+
     <T> Optional<T> readOptional(Setting s, Function<String, T> parse) {
       String value = raw(s);
       if (value.isEmpty()) {
@@ -475,7 +629,7 @@ public record ServeConfig(
     return value;
   }
 
-  private static Path path(String value) {
+  static Path path(String value) {
     try {
       return Path.of(value);
     } catch (InvalidPathException e) {

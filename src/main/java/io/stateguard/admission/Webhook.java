@@ -1,11 +1,13 @@
 package io.stateguard.admission;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.stateguard.audit.AuditConfigException;
 import io.stateguard.audit.AuditEvents;
 import io.stateguard.audit.AuditLog;
 import io.stateguard.audit.AuditStatus;
+import io.stateguard.cluster.InformerClusterView;
 import io.stateguard.config.PolicyException;
 import io.stateguard.config.PolicyProblem;
 import io.stateguard.policy.ClusterView;
@@ -66,6 +68,7 @@ public final class Webhook implements AutoCloseable {
   private final CertificateWatcher certificates;
   private final PrometheusMeterRegistry registry;
   private final AuditLog audit;
+  private final PodGuard guard;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private Webhook(
@@ -79,7 +82,9 @@ public final class Webhook implements AutoCloseable {
       LivePolicies policies,
       CertificateWatcher certificates,
       PrometheusMeterRegistry registry,
-      AuditLog audit) {
+      AuditLog audit,
+      PodGuard guard) {
+    this.guard = guard;
     this.vertx = vertx;
     this.audit = audit;
     this.config = config;
@@ -110,7 +115,8 @@ public final class Webhook implements AutoCloseable {
    * @param policySource the policies' folder or file (the shipped ones when the user names none)
    * @param rules the rules policies may configure
    * @param mutations the mutations policies may turn on
-   * @param view what rules see of the rest of the cluster
+   * @param view what rules see of the rest of the cluster; an {@link InformerClusterView} also
+   *     makes {@code /readyz} wait for its caches and {@code /metrics} show their staleness
    * @param auditStdout where the audit stream's standard-output sink writes, when it is on
    * @throws StartException naming what is wrong: bad policies (every problem), unusable certificate
    *     files, an unusable audit file or spool folder, a port in use
@@ -123,7 +129,25 @@ public final class Webhook implements AutoCloseable {
       ClusterView view,
       OutputStream auditStdout)
       throws StartException {
-    return start(config, policySource, rules, mutations, view, auditStdout, Clock.systemUTC());
+    return start(config, policySource, rules, mutations, view, Optional.empty(), auditStdout);
+  }
+
+  /**
+   * As {@link #start(ServeConfig, Path, List, List, ClusterView, OutputStream)}, with the API
+   * server that the quorum guard keeps its disruption ledger in: with it, Pod DELETE and
+   * pods/eviction reviews are decided by the guard; without it they are not covered.
+   */
+  public static Webhook start(
+      ServeConfig config,
+      Path policySource,
+      List<Rule> rules,
+      List<Mutation> mutations,
+      ClusterView view,
+      Optional<KubernetesClient> cluster,
+      OutputStream auditStdout)
+      throws StartException {
+    return start(
+        config, policySource, rules, mutations, view, cluster, auditStdout, Clock.systemUTC());
   }
 
   static Webhook start(
@@ -132,6 +156,20 @@ public final class Webhook implements AutoCloseable {
       List<Rule> rules,
       List<Mutation> mutations,
       ClusterView view,
+      OutputStream auditStdout,
+      Clock clock)
+      throws StartException {
+    return start(
+        config, policySource, rules, mutations, view, Optional.empty(), auditStdout, clock);
+  }
+
+  static Webhook start(
+      ServeConfig config,
+      Path policySource,
+      List<Rule> rules,
+      List<Mutation> mutations,
+      ClusterView view,
+      Optional<KubernetesClient> cluster,
       OutputStream auditStdout,
       Clock clock)
       throws StartException {
@@ -185,7 +223,8 @@ public final class Webhook implements AutoCloseable {
       throw new StartException(e.getMessage(), e);
     }
     try {
-      return start(config, policies, policyFiles, view, clock, vertx, registry, audit, started);
+      return start(
+          config, policies, policyFiles, view, cluster, clock, vertx, registry, audit, started);
     } catch (StartException | RuntimeException e) {
       closeAudit(audit, config);
       closeQuietly(vertx);
@@ -198,6 +237,7 @@ public final class Webhook implements AutoCloseable {
       LivePolicies policies,
       String policyFiles,
       ClusterView view,
+      Optional<KubernetesClient> cluster,
       Clock clock,
       Vertx vertx,
       PrometheusMeterRegistry registry,
@@ -226,12 +266,36 @@ public final class Webhook implements AutoCloseable {
     // spool, or logged when dropped), while an unready webhook would fail or skip admissions
     // cluster-wide (failurePolicy) — the audit sink must not become the control plane's outage.
     readiness.addInformational("audit", () -> auditState(audit.status()));
+    if (view instanceof InformerClusterView informers) {
+      // Not ready until the caches have synced: before that, cross-object rules would judge
+      // against an empty cluster.
+      ClusterCaches.register(informers, readiness, registry);
+    }
 
     WorkerExecutor evaluation =
         vertx.createSharedWorkerExecutor(
             "stateguard-evaluation", Math.max(1, config.instances()), 10, TimeUnit.SECONDS);
     WorkerExecutor files = vertx.createSharedWorkerExecutor("stateguard-files", 1);
     List<HttpServer> servers = new CopyOnWriteArrayList<>();
+    // The quorum guard's own threads: its decisions block on API server calls.
+    PodGuard guard =
+        cluster
+            .map(
+                client ->
+                    new PodGuard(
+                        client,
+                        config.podGuard(),
+                        clock,
+                        registry,
+                        Math.max(4, config.instances())))
+            .orElse(null);
+    if (guard == null) {
+      LOGGER
+          .atWarn()
+          .log(
+              "no API server: pod deletes and evictions are not checked by the quorum guard (it"
+                  + " keeps its disruption ledger there); connect with --kubeconfig or in a pod");
+    }
     WebhookVerticle.Shared shared =
         new WebhookVerticle.Shared(
             config,
@@ -244,7 +308,8 @@ public final class Webhook implements AutoCloseable {
             evaluation,
             servers,
             audit,
-            new AuditEvents(config.audit().source(), clock));
+            new AuditEvents(config.audit().source(), clock),
+            guard);
     Warmup.run(policies, view);
     String deployment;
     try {
@@ -255,6 +320,9 @@ public final class Webhook implements AutoCloseable {
                   new DeploymentOptions().setInstances(config.instances())),
               START_TIMEOUT);
     } catch (ExecutionException e) {
+      if (guard != null) {
+        guard.close();
+      }
       throw new StartException(
           "cannot listen on " + config.host() + ":" + config.port() + ": " + message(e.getCause()),
           e.getCause());
@@ -290,7 +358,8 @@ public final class Webhook implements AutoCloseable {
             policies,
             certificates,
             registry,
-            audit);
+            audit,
+            guard);
     ServingCertificate cert = certificates.current();
     LOGGER
         .atInfo()
@@ -378,6 +447,9 @@ public final class Webhook implements AutoCloseable {
     }
     for (WorkerExecutor worker : workers) {
       worker.close();
+    }
+    if (guard != null) {
+      guard.close();
     }
     // After the last response (no event can come after it), before Vert.x: Kafka runs on it.
     closeAudit(audit, config);

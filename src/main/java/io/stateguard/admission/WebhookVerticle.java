@@ -45,7 +45,8 @@ final class WebhookVerticle extends VerticleBase {
       WorkerExecutor evaluation,
       List<HttpServer> servers,
       AuditLog audit,
-      AuditEvents auditEvents) {}
+      AuditEvents auditEvents,
+      PodGuard guard) {}
 
   private final Shared shared;
   private HttpServer server;
@@ -68,7 +69,8 @@ final class WebhookVerticle extends VerticleBase {
               shared.metrics(),
               shared.evaluation(),
               new AdmissionHandler.Audit(
-                  shared.audit(), shared.auditEvents(), config.audit().durability()));
+                  shared.audit(), shared.auditEvents(), config.audit().durability()),
+              endpoint == Endpoint.VALIDATE ? shared.guard() : null);
       router
           .route(endpoint.path())
           .handler(

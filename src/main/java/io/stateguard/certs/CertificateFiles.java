@@ -107,6 +107,35 @@ public final class CertificateFiles {
   }
 
   /**
+   * Writes a trust bundle ({@code ca.crt}, possibly several CAs) and a serving pair ({@code
+   * tls.key}, {@code tls.crt}) into {@code dir}, in that order, each file only when its content
+   * differs, so a folder watcher sees a change only when there is one. No CA key is written: the
+   * folder is what the HTTPS server reads, and it needs none.
+   *
+   * @return whether any file changed
+   */
+  static boolean writeServing(Path dir, String bundlePem, TlsMaterial tls) throws IOException {
+    Files.createDirectories(dir);
+    boolean changed = false;
+    for (String name : List.of(CA_CERT, TLS_KEY, TLS_CERT)) {
+      String text =
+          switch (name) {
+            case CA_CERT -> bundlePem;
+            case TLS_KEY -> tls.privateKeyPem();
+            default -> tls.chainPem();
+          };
+      Path file = dir.resolve(name);
+      if (Files.isRegularFile(file)
+          && Files.readString(file, StandardCharsets.US_ASCII).equals(text)) {
+        continue;
+      }
+      writeAtomically(file, text, name.endsWith(".key") ? KEY_PERMISSIONS : CERT_PERMISSIONS);
+      changed = true;
+    }
+    return changed;
+  }
+
+  /**
    * Reads {@code ca.crt}, {@code tls.crt} and {@code tls.key} from {@code dir}.
    *
    * @throws IOException naming the file that is missing or unreadable, or saying why the three do

@@ -1,5 +1,10 @@
 package io.stateguard.cli;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.stateguard.cluster.ClusterSnapshot;
+import io.stateguard.cluster.KubeClients;
+import io.stateguard.cluster.ManifestClusterView;
+import io.stateguard.cluster.ReportWriter;
 import io.stateguard.config.LoadedPolicies;
 import io.stateguard.config.PolicyException;
 import io.stateguard.policy.PolicyEngine;
@@ -11,8 +16,10 @@ import io.stateguard.report.Loaded;
 import io.stateguard.report.ManifestLoader;
 import io.stateguard.report.PatchedManifest;
 import io.stateguard.report.PatchedManifestWriter;
+import io.stateguard.report.PolicyReports;
 import io.stateguard.report.Renderer;
 import io.stateguard.report.Report;
+import io.stateguard.report.ReportApi;
 import io.stateguard.report.ReportRunner;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -20,10 +27,13 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import picocli.CommandLine;
@@ -41,8 +51,11 @@ import picocli.CommandLine.Spec;
     name = "report",
     mixinStandardHelpOptions = true,
     description = {
-      "Evaluate Kubernetes manifests against the policies, as the cluster would.",
-      "Exit status: 0 nothing at or above --fail-on, 1 findings, 2 bad usage or unreadable input."
+      "Evaluate Kubernetes manifests against the policies, as the cluster would; or, with"
+          + " --cluster, the StatefulSets and PodDisruptionBudgets a live cluster holds, in audit"
+          + " mode.",
+      "Exit status: 0 nothing at or above --fail-on, 1 findings, 2 bad usage, unreadable input"
+          + " or an API server that could not be read."
     })
 final class ReportCommand implements Callable<Integer> {
 
@@ -85,7 +98,7 @@ final class ReportCommand implements Callable<Integer> {
       names = {"-o", "--format"},
       defaultValue = "table",
       converter = FormatConverter.class,
-      description = "table, json, sarif or junit. Default: ${DEFAULT-VALUE}.")
+      description = "table, json, sarif, junit or policyreport. Default: ${DEFAULT-VALUE}.")
   Format format;
 
   @Option(
@@ -104,9 +117,50 @@ final class ReportCommand implements Callable<Integer> {
 
   @Option(
       names = {"-n", "--namespace"},
-      defaultValue = "default",
-      description = "Namespace for objects that name none. Default: ${DEFAULT-VALUE}.")
+      paramLabel = "NS",
+      description =
+          "Files: the namespace of objects that name none (default: default). --cluster: the"
+              + " namespace to read (default: the kubeconfig context's namespace, as kubectl).")
   String namespace;
+
+  @Option(
+      names = "--cluster",
+      description =
+          "Evaluate the objects of a live cluster instead of files, in audit mode: nothing is"
+              + " denied, each finding keeps the mode its policy gives it.")
+  boolean cluster;
+
+  @Option(
+      names = "--kubeconfig",
+      paramLabel = "FILE",
+      description =
+          "With --cluster: the kubeconfig to connect with (its current context). Default: the"
+              + " in-cluster service account, then KUBECONFIG, then ~/.kube/config.")
+  Path kubeconfig;
+
+  @Option(
+      names = {"-A", "--all-namespaces"},
+      description = "With --cluster: read every namespace.")
+  boolean allNamespaces;
+
+  @Option(
+      names = "--policyreport-api",
+      paramLabel = "API",
+      defaultValue = "openreports",
+      converter = ReportApiConverter.class,
+      description =
+          "The report objects of --format policyreport and --apply-reports: openreports"
+              + " (openreports.io/v1alpha1 Report) or wgpolicyk8s (wgpolicyk8s.io/v1alpha2"
+              + " PolicyReport). Default: ${DEFAULT-VALUE}.")
+  ReportApi reportApi;
+
+  @Option(
+      names = "--apply-reports",
+      description =
+          "With --cluster: also create or replace one report object per namespace in the cluster"
+              + " (named stateguard, of the kind --policyreport-api says), and delete stateguard's"
+              + " reports in namespaces read that no longer hold anything to report on.")
+  boolean applyReports;
 
   @Option(
       names = "--color",
@@ -167,24 +221,35 @@ final class ReportCommand implements Callable<Integer> {
     }
   }
 
+  static final class ReportApiConverter implements CommandLine.ITypeConverter<ReportApi> {
+    @Override
+    public ReportApi convert(String value) {
+      ReportApi api = ReportApi.parse(value);
+      if (api == null) {
+        throw new CommandLine.TypeConversionException(
+            "'"
+                + value
+                + "' is not a report API; use one of "
+                + String.join(", ", ReportApi.ids()));
+      }
+      return api;
+    }
+  }
+
   @Override
   public Integer call() throws IOException, PolicyException, InterruptedException {
     List<String> inputs = new ArrayList<>(paths);
     inputs.addAll(files);
-    if (inputs.isEmpty()) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(), "no manifests given: name files or directories, or -f - for stdin");
-    }
-    if (noMutate && (showPatches || mutateOutput != null)) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(),
-          "--no-mutate makes no patches: it cannot be combined with "
-              + (showPatches ? "--show-patches" : "--mutate-output"));
+    checkUsage(inputs);
+    if (cluster) {
+      return callCluster();
     }
     LoadedPolicies loadedPolicies = PolicySources.load(policies);
     PolicyEngine engine =
         new PolicyEngine(loadedPolicies.policySet(), Rules.all(), Mutations.all());
-    Loaded loaded = new ManifestLoader(namespace).load(inputs, System.in);
+    Loaded loaded =
+        new ManifestLoader(namespace == null ? ManifestClusterView.DEFAULT_NAMESPACE : namespace)
+            .load(inputs, System.in);
     ReportRunner runner = new ReportRunner(engine, !noMutate);
     List<IOException> writeFailures = new ArrayList<>();
     Consumer<PatchedManifest> patched = null;
@@ -217,6 +282,129 @@ final class ReportCommand implements Callable<Integer> {
     return exitCode(report);
   }
 
+  /** Options that contradict each other, or the choice between files and a cluster. */
+  private void checkUsage(List<String> inputs) {
+    CommandLine cli = spec.commandLine();
+    if (cluster) {
+      if (!inputs.isEmpty()) {
+        throw new CommandLine.ParameterException(
+            cli,
+            "--cluster reads the objects of a cluster: it cannot be combined with manifests ("
+                + String.join(", ", inputs)
+                + ")");
+      }
+      if (showPatches || mutateOutput != null) {
+        throw new CommandLine.ParameterException(
+            cli,
+            "--cluster evaluates objects as stored, without mutations: it cannot be combined with "
+                + (showPatches ? "--show-patches" : "--mutate-output"));
+      }
+      if (allNamespaces && namespace != null) {
+        throw new CommandLine.ParameterException(
+            cli, "--namespace and --all-namespaces contradict each other: give one");
+      }
+      return;
+    }
+    for (String clusterOnly : List.of("--kubeconfig", "--all-namespaces", "--apply-reports")) {
+      if (spec.commandLine().getParseResult().hasMatchedOption(clusterOnly)) {
+        throw new CommandLine.ParameterException(
+            cli, clusterOnly + " reads or writes a live cluster: it needs --cluster");
+      }
+    }
+    if (inputs.isEmpty()) {
+      throw new CommandLine.ParameterException(
+          cli,
+          "no manifests given: name files or directories, -f - for stdin, or --cluster for the"
+              + " objects of a live cluster");
+    }
+    if (noMutate && (showPatches || mutateOutput != null)) {
+      throw new CommandLine.ParameterException(
+          cli,
+          "--no-mutate makes no patches: it cannot be combined with "
+              + (showPatches ? "--show-patches" : "--mutate-output"));
+    }
+  }
+
+  /**
+   * {@code --cluster}: one snapshot of the cluster, evaluated in audit mode; the same outputs and
+   * exit codes as for files, since each finding keeps the severity its mode gives it.
+   */
+  private int callCluster() throws IOException, PolicyException, InterruptedException {
+    LoadedPolicies loadedPolicies = PolicySources.load(policies);
+    PolicyEngine engine =
+        new PolicyEngine(loadedPolicies.policySet(), Rules.all(), Mutations.all());
+    PrintWriter err = spec.commandLine().getErr();
+    try (KubernetesClient client = connect()) {
+      Optional<String> scope = allNamespaces ? Optional.empty() : Optional.of(namespaceOf(client));
+      ClusterSnapshot snapshot = ClusterSnapshot.read(client, scope);
+      if (!snapshot.storageClassesKnown()) {
+        err.println(
+            "stateguard: storageclasses could not be listed (forbidden) at "
+                + snapshot.server()
+                + ": rules that check a claim's StorageClass cannot tell whether it exists");
+        err.flush();
+      }
+      ReportRunner runner = new ReportRunner(engine);
+      Report report;
+      if (audit || !auditSettings.isEmpty()) {
+        try (ReportAudit trail =
+            ReportAudit.start(
+                spec.commandLine(), auditSettings, loadedPolicies.version(), System.out)) {
+          report = runner.audit(snapshot.evaluated(), snapshot, trail.listener());
+          trail.finish(err);
+        }
+      } else {
+        report = runner.audit(snapshot.evaluated(), snapshot, (admission, verdict, took) -> {});
+      }
+      write(report);
+      if (applyReports) {
+        apply(client, report, scope);
+      }
+      return exitCode(report);
+    }
+  }
+
+  private KubernetesClient connect() throws IOException {
+    try {
+      KubernetesClient client = KubeClients.connect(Optional.ofNullable(kubeconfig));
+      // One report is one short read: an API server that refuses the connection is reported at
+      // once, as kubectl does, instead of after the client's ten retries (about 20 s).
+      client.getConfiguration().setRequestRetryBackoffLimit(1);
+      return client;
+    } catch (KubeClients.ConnectException e) {
+      throw new IOException(e.getMessage(), e);
+    }
+  }
+
+  /** The namespace to read: --namespace, else the kubeconfig context's, else default. */
+  private String namespaceOf(KubernetesClient client) {
+    if (namespace != null) {
+      return namespace;
+    }
+    String own = client.getNamespace();
+    return own == null || own.isEmpty() ? ManifestClusterView.DEFAULT_NAMESPACE : own;
+  }
+
+  /** Writes the report objects, and says on stderr what was written (stdout holds the report). */
+  private void apply(KubernetesClient client, Report report, Optional<String> scope)
+      throws IOException {
+    ReportWriter writer =
+        new ReportWriter(
+            client,
+            new ReportWriter.Kinds(
+                reportApi.group(),
+                reportApi.version(),
+                reportApi.kind(false),
+                reportApi.kind(true),
+                PolicyReports.MANAGED_BY,
+                PolicyReports.SOURCE));
+    List<ReportWriter.Written> written =
+        writer.write(PolicyReports.resources(report, reportApi, Instant.now()), scope);
+    PrintWriter err = spec.commandLine().getErr();
+    written.forEach(w -> err.println("stateguard: " + w));
+    err.flush();
+  }
+
   private void write(Report report) throws IOException {
     if (output != null) {
       Path parent = output.toAbsolutePath().getParent();
@@ -224,15 +412,17 @@ final class ReportCommand implements Callable<Integer> {
         Files.createDirectories(parent);
       }
       try (Writer w = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
-        format
-            .renderer()
-            .render(report, w, new Renderer.Options(color == Color.always, showPatches));
+        format.renderer().render(report, w, options(color == Color.always));
       }
       return;
     }
     PrintWriter out = spec.commandLine().getOut();
-    format.renderer().render(report, out, new Renderer.Options(useColor(), showPatches));
+    format.renderer().render(report, out, options(useColor()));
     out.flush();
+  }
+
+  private Renderer.Options options(boolean useColor) {
+    return new Renderer.Options(useColor, showPatches, reportApi, Clock.systemUTC());
   }
 
   private boolean useColor() {

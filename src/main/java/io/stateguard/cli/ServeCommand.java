@@ -1,7 +1,11 @@
 package io.stateguard.cli;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.stateguard.admission.ServeConfig;
 import io.stateguard.admission.Webhook;
+import io.stateguard.cluster.ClusterConnection;
+import io.stateguard.cluster.ClusterSettings;
+import io.stateguard.cluster.KubeClients;
 import io.stateguard.policy.ClusterView;
 import io.stateguard.policy.mutations.Mutations;
 import io.stateguard.policy.rules.Rules;
@@ -11,11 +15,13 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -196,11 +202,57 @@ final class ServeCommand implements Callable<Integer> {
               + "sent [STATEGUARD_AUDIT_DURABILITY]. Default: async.")
   String auditDurability;
 
+  @Mixin CertificateOptions certificateOptions = new CertificateOptions();
+
+  @Option(
+      names = "--cluster",
+      paramLabel = "MODE",
+      description =
+          "Connect to the API server for the cross-object rules: auto, on or off"
+              + " [STATEGUARD_CLUSTER]. auto connects when --kubeconfig is given or serve runs in"
+              + " a pod with a service account. Default: auto.")
+  String cluster;
+
+  @Option(
+      names = "--kubeconfig",
+      paramLabel = "FILE",
+      description =
+          "Kubeconfig of the cluster to watch [STATEGUARD_KUBECONFIG]. Default: the in-cluster"
+              + " service account, then KUBECONFIG, then ~/.kube/config.")
+  String kubeconfig;
+
+  @Option(
+      names = "--namespace",
+      paramLabel = "NAME",
+      description =
+          "stateguard's own namespace, where the quorum guard keeps its disruption ledger (one"
+              + " Lease per StatefulSet) [STATEGUARD_NAMESPACE]. Default: POD_NAMESPACE, else"
+              + " stateguard.")
+  String namespace;
+
+  @Option(
+      names = "--reservation-ttl",
+      paramLabel = "DURATION",
+      description =
+          "How long an allowed pod delete is held in the disruption ledger when its pod is never"
+              + " seen gone, 5s to 10m [STATEGUARD_RESERVATION_TTL]. Default: 2m.")
+  String reservationTtl;
+
+  @Option(
+      names = "--pod-guard-failure",
+      paramLabel = "MODE",
+      description =
+          "When the disruption ledger cannot be read or written: closed denies the pod delete"
+              + " with the reason, open allows it with a warning [STATEGUARD_POD_GUARD_FAILURE]."
+              + " Default: closed.")
+  String podGuardFailure;
+
   private final Map<String, String> environment;
   private final Path devCerts;
+  private final Path serviceAccountToken;
 
   ServeCommand() {
-    this(System.getenv(), DEV_CERTS);
+    this(System.getenv(), DEV_CERTS, ClusterSettings.SERVICE_ACCOUNT_TOKEN);
   }
 
   /**
@@ -208,8 +260,19 @@ final class ServeCommand implements Callable<Integer> {
    * @param devCerts where development certificates go when no certificate files are given
    */
   ServeCommand(Map<String, String> environment, Path devCerts) {
+    this(environment, devCerts, ClusterSettings.SERVICE_ACCOUNT_TOKEN);
+  }
+
+  /**
+   * @param environment where {@code STATEGUARD_*} variables are read
+   * @param devCerts where development certificates go when no certificate files are given
+   * @param serviceAccountToken where a pod's service account token would be (for {@code --cluster
+   *     auto})
+   */
+  ServeCommand(Map<String, String> environment, Path devCerts, Path serviceAccountToken) {
     this.environment = Map.copyOf(environment);
     this.devCerts = devCerts;
+    this.serviceAccountToken = serviceAccountToken;
   }
 
   /** The settings: {@code STATEGUARD_*} variables, with the flags given laid over them. */
@@ -242,6 +305,12 @@ final class ServeCommand implements Callable<Integer> {
     put(values, ServeConfig.AUDIT_SPOOL_MAX_BYTES, auditSpoolMaxBytes);
     put(values, ServeConfig.AUDIT_SPOOL_WHEN_FULL, auditSpoolWhenFull);
     put(values, ServeConfig.AUDIT_DURABILITY, auditDurability);
+    certificateOptions.putInto(values);
+    put(values, ServeConfig.CLUSTER, cluster);
+    put(values, ServeConfig.KUBECONFIG, kubeconfig);
+    put(values, ServeConfig.NAMESPACE, namespace);
+    put(values, ServeConfig.RESERVATION_TTL, reservationTtl);
+    put(values, ServeConfig.POD_GUARD_FAILURE, podGuardFailure);
     return values;
   }
 
@@ -265,7 +334,30 @@ final class ServeCommand implements Callable<Integer> {
       return Main.EXIT_USAGE;
     }
     Logging.configure(config.logFormat());
-    if (!config.hasCertificateFiles()) {
+    Optional<ClusterConnection> connection;
+    try {
+      connection = connect(config.cluster());
+    } catch (KubeClients.ConnectException e) {
+      err.println("stateguard: " + e.getMessage());
+      err.flush();
+      Logging.stop();
+      return Main.EXIT_USAGE;
+    }
+    SelfCertificates self = null;
+    if (config.certificates().self()) {
+      try {
+        self =
+            SelfCertificates.start(
+                config, selfCertificatesClient(connection, config), Clock.systemUTC());
+      } catch (SelfCertificates.StartException | KubeClients.ConnectException e) {
+        connection.ifPresent(ClusterConnection::close);
+        err.println("stateguard: " + e.getMessage());
+        err.flush();
+        Logging.stop();
+        return Main.EXIT_USAGE;
+      }
+      config = self.config();
+    } else if (!config.hasCertificateFiles()) {
       DevCertificates.Files files = DevCertificates.ensure(devCerts, Clock.systemUTC());
       config = config.withCertificateFiles(files.cert(), files.key());
       LOGGER
@@ -279,22 +371,36 @@ final class ServeCommand implements Callable<Integer> {
               files.ca());
     }
     Path source = config.policies().isPresent() ? config.policies().get() : bundledPolicies();
+    ClusterView view =
+        connection.<ClusterView>map(ClusterConnection::view).orElse(ClusterView.empty());
     Webhook webhook;
     try {
       webhook =
           Webhook.start(
-              config, source, Rules.all(), Mutations.all(), ClusterView.empty(), System.out);
+              config,
+              source,
+              Rules.all(),
+              Mutations.all(),
+              view,
+              connection.map(ClusterConnection::client),
+              System.out);
     } catch (Webhook.StartException e) {
+      closeQuietly(self);
+      connection.ifPresent(ClusterConnection::close);
       err.println("stateguard: " + e.getMessage());
       err.flush();
       Logging.stop();
       return Main.EXIT_USAGE;
     }
     CountDownLatch forever = new CountDownLatch(1);
+    SelfCertificates certificates = self;
     Thread hook =
         new Thread(
             () -> {
               webhook.close();
+              closeQuietly(certificates);
+              // After the last response: no rule reads the caches any more.
+              connection.ifPresent(ClusterConnection::close);
               Logging.stop();
               // A stop asked for is a clean exit, not death by signal (143).
               Runtime.getRuntime().halt(0);
@@ -305,11 +411,59 @@ final class ServeCommand implements Callable<Integer> {
     } catch (IllegalStateException e) {
       // SIGTERM arrived while starting: stop at once, as asked.
       webhook.close();
+      closeQuietly(self);
+      connection.ifPresent(ClusterConnection::close);
       Logging.stop();
       return 0;
     }
     forever.await();
     return 0;
+  }
+
+  /**
+   * The API server for self-managed certificates: the cluster connection's client when serve
+   * watches the cluster, else one of its own (in a pod: its service account).
+   */
+  private static KubernetesClient selfCertificatesClient(
+      Optional<ClusterConnection> connection, ServeConfig config)
+      throws KubeClients.ConnectException {
+    if (connection.isPresent()) {
+      return connection.get().client();
+    }
+    return KubeClients.connect(config.cluster().kubeconfig());
+  }
+
+  private static void closeQuietly(SelfCertificates self) {
+    if (self != null) {
+      self.close();
+    }
+  }
+
+  /**
+   * The API server connection the settings ask for, started (its caches sync in the background), or
+   * empty: then the cross-object rules see an empty cluster, which the log says.
+   */
+  private Optional<ClusterConnection> connect(ClusterSettings settings)
+      throws KubeClients.ConnectException {
+    String reason = settings.reason(environment, serviceAccountToken);
+    if (!settings.connects(environment, serviceAccountToken)) {
+      LOGGER
+          .atWarn()
+          .addKeyValue("reason", reason)
+          .log(
+              "not connected to a cluster ({}): cross-object rules (headless-service, pdb-quorum,"
+                  + " pdb-overlap, pdb-coverage, pdb-blocks-maintenance) see an empty cluster;"
+                  + " give --kubeconfig or --cluster on to watch one",
+              reason);
+      return Optional.empty();
+    }
+    ClusterConnection connection = ClusterConnection.open(settings.kubeconfig());
+    LOGGER
+        .atInfo()
+        .addKeyValue("server", connection.view().server())
+        .addKeyValue("reason", reason)
+        .log("connecting to the cluster at {} ({})", connection.view().server(), reason);
+    return Optional.of(connection);
   }
 
   private static Path bundledPolicies() throws IOException {

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import io.stateguard.policy.ClusterView;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,6 +30,11 @@ import java.util.function.UnaryOperator;
  * String)}, and is copied with that namespace set so that messages and policy matching see the same
  * namespace the index does. When two manifests describe the same object, the later one wins, as it
  * would when both are applied in order.
+ *
+ * <p>Manifests rarely carry the cluster's StorageClasses, so the view claims to know them ({@link
+ * #storageClassesKnown()}) only when at least one StorageClass was given: a report that includes
+ * the cluster's classes then has claims checked against them, and one that includes none is not
+ * told that every class it names is missing.
  *
  * <p>Immutable once built, and safe to share between threads. The objects themselves are shared
  * with the caller, not copied (except to fill in a namespace): nobody may modify them afterwards.
@@ -115,6 +121,20 @@ public final class ManifestClusterView implements ClusterView {
   @Override
   public Optional<StorageClass> storageClass(String name) {
     return Optional.ofNullable(storageClasses.get(name));
+  }
+
+  /** True when the manifests include at least one StorageClass (see the class comment). */
+  @Override
+  public boolean storageClassesKnown() {
+    return !storageClasses.isEmpty();
+  }
+
+  /** The StorageClasses among the manifests, sorted by name. */
+  @Override
+  public List<StorageClass> storageClasses() {
+    return storageClasses.values().stream()
+        .sorted(Comparator.comparing(ManifestClusterView::nameOf))
+        .toList();
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.stateguard.policy;
 
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
@@ -21,6 +22,33 @@ public interface ClusterView {
   List<PodDisruptionBudget> podDisruptionBudgets(String namespace);
 
   Optional<StorageClass> storageClass(String name);
+
+  /**
+   * The pods of {@code namespace} that the StatefulSet {@code statefulSetName} controls (owner
+   * reference with {@code controller: true}), by ordinal. Empty where the view holds no pods (a
+   * report's manifests).
+   */
+  default List<Pod> pods(String namespace, String statefulSetName) {
+    return List.of();
+  }
+
+  /**
+   * Whether this view knows the cluster's StorageClasses: only then does a class that {@link
+   * #storageClass} cannot find mean the cluster has none of that name. False unless a view says
+   * otherwise.
+   */
+  default boolean storageClassesKnown() {
+    return false;
+  }
+
+  /**
+   * Every StorageClass of the cluster, in no particular order; rules use it to find the default
+   * class. A view whose {@link #storageClassesKnown()} is true should list them; this default lists
+   * none, which rules read as "nothing to say about the default class".
+   */
+  default List<StorageClass> storageClasses() {
+    return List.of();
+  }
 
   /** A view of an empty cluster. */
   static ClusterView empty() {

@@ -120,27 +120,24 @@ public final class PolicyEngine {
 
   /** The verdict on {@code admission}, with {@code view} answering questions about the cluster. */
   public Verdict evaluate(Admission admission, ClusterView view) {
-    if (admission.operation() != Operation.CREATE && admission.operation() != Operation.UPDATE) {
-      return Verdict.allow();
-    }
-    HasMetadata subject = admission.object().orElseThrow();
-    Optional<RuleInfo.Target> target = target(subject);
+    Optional<RuleInfo.Target> target = target(admission);
     if (target.isEmpty()) {
       return Verdict.allow();
     }
+    HasMetadata subject = admission.subject();
     Optional<EffectivePolicy> governing = governing(subject, admission);
-    if (governing.isEmpty() && target.get() == RuleInfo.Target.STATEFULSET) {
+    if (governing.isEmpty() && target.get() != RuleInfo.Target.PDB) {
       return Verdict.allow();
     }
     // A PDB no policy matches may still concern StatefulSets that policies govern.
     EffectivePolicy policy = governing.orElseGet(() -> EffectivePolicy.none(WorkloadClass.DEFAULT));
     List<Finding> findings = new ArrayList<>();
     for (Rule rule : rules) {
-      if (rule.info().target() != target.get()) {
+      if (!rule.info().checks(target.get())) {
         continue;
       }
       // For PDBs the mode is decided per selected StatefulSet, inside the context.
-      if (target.get() == RuleInfo.Target.STATEFULSET && policy.mode(rule.info()) == Mode.OFF) {
+      if (target.get() != RuleInfo.Target.PDB && policy.mode(rule.info()) == Mode.OFF) {
         continue;
       }
       RuleContext ctx = new RuleContext(rule, admission, subject, view, policies, policy);
@@ -158,13 +155,78 @@ public final class PolicyEngine {
   }
 
   /**
-   * The rules that {@link #evaluate} runs on {@code subject}: those of its kind that are not off
-   * for it. For a PDB a rule counts when it is on for the PDB's own policy or for any StatefulSet
-   * the PDB selects.
+   * The quorum guard's decision on a Pod DELETE or {@code pods/eviction} CREATE: every rule whose
+   * target is {@link RuleInfo.Target#POD_DELETE}, under the policy of the pod's StatefulSet. A user
+   * the policy exempts, a break-glass annotation with a reason on the pod or its set, or a group
+   * the rule's {@value #BREAK_GLASS_GROUPS} parameter names, lifts a denial; a lifted denial
+   * reserves nothing. Pure: {@code disruption} holds what was read from the API server.
+   */
+  public DisruptionVerdict evaluateDisruption(
+      Admission admission, PodDisruption disruption, ClusterView view) {
+    StatefulSet set = disruption.set();
+    Optional<EffectivePolicy> governing = governing(set, admission);
+    if (governing.isEmpty()) {
+      return DisruptionVerdict.notCovered();
+    }
+    EffectivePolicy policy = governing.get();
+    List<Finding> findings = new ArrayList<>();
+    boolean reserve = false;
+    List<String> breakGlassGroups = new ArrayList<>();
+    boolean looked = false;
+    for (Rule rule : rules) {
+      if (rule.info().target() != RuleInfo.Target.POD_DELETE
+          || policy.mode(rule.info()) == Mode.OFF) {
+        continue;
+      }
+      looked = true;
+      if (rule.info().param(BREAK_GLASS_GROUPS).isPresent()) {
+        breakGlassGroups.addAll(policy.params(rule.info()).strings(BREAK_GLASS_GROUPS));
+      }
+      RuleContext ctx =
+          new RuleContext(rule, admission, disruption.pod(), view, policies, policy, disruption);
+      rule.check(ctx);
+      findings.addAll(ctx.findings());
+      reserve |= ctx.reserves();
+    }
+    if (!looked) {
+      return DisruptionVerdict.notCovered();
+    }
+    Verdict verdict = Verdict.of(findings);
+    if (verdict.allowed()) {
+      return new DisruptionVerdict(verdict, reserve, Optional.empty(), true);
+    }
+    Optional<String> breakGlass =
+        breakGlass(disruption.pod(), policy)
+            .or(() -> breakGlass(set, policy).map(r -> r + " (on " + ObjectRef.of(set) + ")"))
+            .or(
+                () ->
+                    admission.user().groups().stream()
+                        .filter(breakGlassGroups::contains)
+                        .findFirst()
+                        .map(g -> "break-glass (group " + g + "): a break-glass group's member"));
+    if (breakGlass.isPresent()) {
+      return new DisruptionVerdict(
+          Verdict.exempt(findings, breakGlass.get()), false, breakGlass, true);
+    }
+    Optional<String> exemption = policy.exemption(admission.user(), namespaceOf(set, admission));
+    if (exemption.isPresent()) {
+      return new DisruptionVerdict(
+          Verdict.exempt(findings, exemption.get()), false, Optional.empty(), true);
+    }
+    return new DisruptionVerdict(verdict, false, Optional.empty(), true);
+  }
+
+  /** The parameter of a pod-delete rule naming groups whose members may always break glass. */
+  public static final String BREAK_GLASS_GROUPS = "breakGlassGroups";
+
+  /**
+   * The rules that {@link #evaluate} runs on {@code subject}: those that check its kind and are not
+   * off for it. For a PDB a rule counts when it is on for the PDB's own policy or for any
+   * StatefulSet the PDB selects.
    */
   public List<RuleInfo> rulesFor(Admission admission, ClusterView view) {
     HasMetadata subject = admission.subject();
-    Optional<RuleInfo.Target> target = target(subject);
+    Optional<RuleInfo.Target> target = target(admission);
     if (target.isEmpty()) {
       return List.of();
     }
@@ -180,7 +242,7 @@ public final class PolicyEngine {
     }
     return rules.stream()
         .map(Rule::info)
-        .filter(r -> r.target() == target.get())
+        .filter(r -> r.checks(target.get()))
         .filter(r -> concerned.stream().anyMatch(p -> p.mode(r) != Mode.OFF))
         .toList();
   }
@@ -195,6 +257,24 @@ public final class PolicyEngine {
     Map<String, String> labels =
         subject.getMetadata().getLabels() == null ? Map.of() : subject.getMetadata().getLabels();
     return policies.resolve(namespaceOf(subject, admission), labels, WorkloadClass.DEFAULT);
+  }
+
+  /**
+   * The rules {@link #evaluate} runs: those of creates and updates of StatefulSets and PDBs, and of
+   * StatefulSet deletes. Pod deletes go through {@link #evaluateDisruption}, which needs the live
+   * members of the set.
+   */
+  private static Optional<RuleInfo.Target> target(Admission admission) {
+    Operation op = admission.operation();
+    if (op == Operation.CREATE || op == Operation.UPDATE) {
+      return admission.object().flatMap(PolicyEngine::target);
+    }
+    if (op == Operation.DELETE
+        && admission.subResource().isEmpty()
+        && admission.oldObject().orElse(null) instanceof StatefulSet) {
+      return Optional.of(RuleInfo.Target.STATEFULSET_DELETE);
+    }
+    return Optional.empty();
   }
 
   private static Optional<RuleInfo.Target> target(HasMetadata subject) {

@@ -26,7 +26,7 @@ public final class RuleCatalogue {
           .append("`](#")
           .append(info.id())
           .append(") | ")
-          .append(info.target().kind())
+          .append(kinds(info))
           .append(" | ")
           .append(info.defaultMode().id())
           .append(" | ")
@@ -37,7 +37,7 @@ public final class RuleCatalogue {
       RuleInfo info = rule.info();
       md.append("\n## ").append(info.id()).append("\n\n");
       md.append(info.summary()).append("\n\n");
-      md.append("- **Applies to:** ").append(info.target().kind()).append('\n');
+      md.append("- **Applies to:** ").append(kinds(info)).append('\n');
       md.append("- **Default mode:** `").append(info.defaultMode().id()).append("`\n\n");
       md.append("**Why it matters.** ").append(info.why()).append("\n\n");
       md.append("**How to fix.** ").append(info.fix()).append("\n\n");
@@ -59,6 +59,11 @@ public final class RuleCatalogue {
       }
     }
     return md.toString();
+  }
+
+  /** {@code PodDisruptionBudget, StatefulSet}: every kind the rule checks, its target first. */
+  private static String kinds(RuleInfo info) {
+    return info.targets().stream().map(RuleInfo.Target::kind).collect(Collectors.joining(", "));
   }
 
   private static String show(Object value) {

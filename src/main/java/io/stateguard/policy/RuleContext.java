@@ -23,7 +23,9 @@ public final class RuleContext {
   private final ClusterView view;
   private final PolicySet policies;
   private final EffectivePolicy policy;
+  private final PodDisruption disruption;
   private final List<Finding> findings = new ArrayList<>();
+  private boolean reserve;
 
   RuleContext(
       Rule rule,
@@ -32,6 +34,22 @@ public final class RuleContext {
       ClusterView view,
       PolicySet policies,
       EffectivePolicy policy) {
+    this(rule, admission, subject, view, policies, policy, null);
+  }
+
+  /**
+   * @param disruption the live state of the pod's set, for rules whose target is {@link
+   *     RuleInfo.Target#POD_DELETE}; null for others
+   */
+  RuleContext(
+      Rule rule,
+      Admission admission,
+      HasMetadata subject,
+      ClusterView view,
+      PolicySet policies,
+      EffectivePolicy policy,
+      PodDisruption disruption) {
+    this.disruption = disruption;
     this.rule = rule;
     this.admission = admission;
     this.subject = subject;
@@ -130,5 +148,28 @@ public final class RuleContext {
 
   List<Finding> findings() {
     return findings;
+  }
+
+  /**
+   * The pod being deleted or evicted, its set and the set's live members; only for rules whose
+   * target is {@link RuleInfo.Target#POD_DELETE}.
+   */
+  public PodDisruption disruption() {
+    if (disruption == null) {
+      throw new IllegalStateException(rule.id() + " asked for a disruption outside a pod delete");
+    }
+    return disruption;
+  }
+
+  /**
+   * Says that the pod delete being checked, if allowed, takes a counted member away: the caller
+   * holds it in the disruption ledger so that concurrent deletes see it gone.
+   */
+  public void reserveMember() {
+    reserve = true;
+  }
+
+  boolean reserves() {
+    return reserve;
   }
 }

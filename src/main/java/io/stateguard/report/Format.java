@@ -13,7 +13,9 @@ public enum Format {
   /** SARIF 2.1.0, for code-scanning tools. */
   SARIF(new SarifRenderer()),
   /** JUnit XML, for CI test reports. */
-  JUNIT(new JunitRenderer());
+  JUNIT(new JunitRenderer()),
+  /** Kubernetes report objects (OpenReports or wgpolicyk8s.io), as multi-document YAML. */
+  POLICYREPORT(new PolicyReportRenderer());
 
   private final Renderer renderer;
 
@@ -21,7 +23,10 @@ public enum Format {
     this.renderer = renderer;
   }
 
-  /** The name {@code --format} takes: {@code table}, {@code json}, {@code sarif}, {@code junit}. */
+  /**
+   * The name {@code --format} takes: {@code table}, {@code json}, {@code sarif}, {@code junit},
+   * {@code policyreport}.
+   */
   public String id() {
     return name().toLowerCase(Locale.ROOT);
   }
@@ -31,7 +36,7 @@ public enum Format {
     return renderer;
   }
 
-  /** Parses {@code table|json|sarif|junit}; null when the text is none of them. */
+  /** Parses {@code table|json|sarif|junit|policyreport}; null when the text is none of them. */
   public static Format parse(String text) {
     for (Format format : values()) {
       if (format.id().equals(text)) {

@@ -10,6 +10,7 @@ import io.stateguard.policy.Decision;
 import io.stateguard.policy.Defaults;
 import io.stateguard.policy.Mutated;
 import io.stateguard.policy.ObjectRef;
+import io.stateguard.policy.Patch;
 import io.stateguard.policy.PolicyEngine;
 import io.stateguard.policy.Rule;
 import io.stateguard.policy.RuleInfo;
@@ -21,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -104,17 +106,18 @@ public final class ReportRunner {
       }
       listener.decided(admission, verdict, Duration.ofNanos(System.nanoTime() - started));
       Admission validated = mutated.changed() ? admission.withObject(mutated.object()) : admission;
-      List<String> checked = engine.rulesFor(validated, view).stream().map(RuleInfo::id).toList();
+      List<RuleInfo> checked = engine.rulesFor(validated, view);
       results.add(
           new ObjectReport(
               ObjectRef.of(object),
               m.source(),
               verdict.allowed(),
               verdict.findings(),
-              checked,
+              checked.stream().map(RuleInfo::id).toList(),
               verdict.exemption(),
               mutated.applied(),
-              mutated.patch()));
+              mutated.patch(),
+              RulePolicies.of(validated.subject(), checked, engine.policies(), view)));
       if (keepManifests && mutated.changed()) {
         patched.accept(
             new PatchedManifest(
@@ -125,11 +128,74 @@ public final class ReportRunner {
     return new Report(results, loaded.problems(), loaded.skipped(), rules);
   }
 
+  /**
+   * Evaluates objects read from a live cluster, in audit mode: each object as stored (the mutations
+   * are not applied: what the cluster holds is what is judged), admitted as a CREATE against {@code
+   * view}, the cluster it was read from. Nothing is denied, since the objects are stored already:
+   * every {@link ObjectReport#allowed()} is true, and each finding keeps the mode its policy gives
+   * the rule, so its severity says what admission would do with it. An object's location is its
+   * name ({@code statefulset data/zk}), from {@link SourceLocation#of(ObjectRef)}.
+   *
+   * @param objects the StatefulSets and PodDisruptionBudgets to evaluate; other kinds are passed
+   *     over
+   * @param view the cluster they were read from
+   */
+  public Report audit(
+      List<? extends HasMetadata> objects, ClusterView view, DecisionListener listener) {
+    List<ObjectReport> results = new ArrayList<>();
+    for (HasMetadata object : objects) {
+      if (!EVALUATED.contains(object.getKind())) {
+        continue;
+      }
+      ObjectRef ref = ObjectRef.of(object);
+      Admission admission = Admission.ofManifest(liveUid(object), object);
+      long started = System.nanoTime();
+      Verdict verdict = engine.evaluate(admission, view);
+      listener.decided(admission, verdict, Duration.ofNanos(System.nanoTime() - started));
+      List<RuleInfo> checked = engine.rulesFor(admission, view);
+      results.add(
+          new ObjectReport(
+              ref,
+              SourceLocation.of(ref),
+              true,
+              verdict.findings(),
+              checked.stream().map(RuleInfo::id).toList(),
+              verdict.exemption(),
+              List.of(),
+              Patch.EMPTY,
+              RulePolicies.of(object, checked, engine.policies(), view)));
+    }
+    List<RuleInfo> rules = engine.rules().stream().map(Rule::info).toList();
+    return new Report(results, List.of(), Map.of(), rules);
+  }
+
+  /**
+   * A stable id for one version of a live object: the same object, unchanged, gives the same uid in
+   * every run, as a manifest does.
+   */
+  static String liveUid(HasMetadata object) {
+    ObjectRef ref = ObjectRef.of(object);
+    String uid = object.getMetadata().getUid();
+    String version = object.getMetadata().getResourceVersion();
+    return hash(
+        "cluster:"
+            + ref.kind()
+            + ':'
+            + ref.qualifiedName()
+            + ':'
+            + (uid == null ? "" : uid)
+            + ':'
+            + (version == null ? "" : version));
+  }
+
   /** A stable id for one manifest: the same file, place and object give the same uid. */
   static String uid(Manifest m) {
     ObjectRef ref = ObjectRef.of(m.object());
-    String key =
-        m.source().file() + ':' + m.source().line() + ':' + ref.kind() + ':' + ref.qualifiedName();
+    return hash(
+        m.source().file() + ':' + m.source().line() + ':' + ref.kind() + ':' + ref.qualifiedName());
+  }
+
+  private static String hash(String key) {
     try {
       byte[] hash =
           MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));

@@ -1,5 +1,6 @@
 package io.stateguard.report;
 
+import io.stateguard.policy.ObjectRef;
 import java.util.Objects;
 
 /**
@@ -20,6 +21,19 @@ public record SourceLocation(String file, int line, String template) {
   /** A location outside any Helm chart. */
   public SourceLocation(String file, int line) {
     this(file, line, "");
+  }
+
+  /**
+   * Where a live object is: its name as messages give it ({@code statefulset data/zk}), in place of
+   * a file, with no line. Formats that locate findings by file use it as the file.
+   */
+  public static SourceLocation of(ObjectRef object) {
+    return new SourceLocation(object.toString(), 0);
+  }
+
+  /** Whether this is the location {@link #of(ObjectRef)} gives {@code object}. */
+  public boolean isLive(ObjectRef object) {
+    return line == 0 && template.isEmpty() && file.equals(object.toString());
   }
 
   /** {@code file:line}, followed by {@code (template)} for Helm output. */

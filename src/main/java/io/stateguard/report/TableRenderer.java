@@ -66,9 +66,7 @@ final class TableRenderer implements Renderer {
     return style.green("ok")
         + "  "
         + Text.printable(object.object().toString())
-        + " ("
-        + Text.printable(object.source().toString())
-        + ")"
+        + where(object)
         + (object.rulesChecked().isEmpty() ? ", no rules apply" : "")
         + "\n";
   }
@@ -105,15 +103,16 @@ final class TableRenderer implements Renderer {
       ObjectReport object, int ruleWidth, Style style, boolean patches) {
     StringBuilder block =
         new StringBuilder(style.bold(Text.printable(object.object().toString())))
-            .append(" (")
-            .append(Text.printable(object.source().toString()))
-            .append("): ");
+            .append(where(object))
+            .append(": ");
+    // A live object is stored already: it is audited, never admitted or denied.
+    String verdict = live(object) ? "audited" : "allowed";
     if (!object.allowed()) {
       block.append(style.red("denied"));
     } else if (object.exemption().isPresent()) {
-      block.append("allowed, exempt: ").append(Text.printable(object.exemption().get()));
+      block.append(verdict).append(", exempt: ").append(Text.printable(object.exemption().get()));
     } else {
-      block.append("allowed");
+      block.append(verdict);
     }
     block.append('\n').append(mutationLines(object, patches));
     for (Finding finding : Summary.bySeverity(object.findings())) {
@@ -129,6 +128,15 @@ final class TableRenderer implements Renderer {
           .append('\n');
     }
     return block.toString();
+  }
+
+  /** {@code (file:line)} after an object read from a file; nothing after a live object. */
+  private static String where(ObjectReport object) {
+    return live(object) ? "" : " (" + Text.printable(object.source().toString()) + ")";
+  }
+
+  private static boolean live(ObjectReport object) {
+    return object.source().isLive(object.object());
   }
 
   /** {@code 3 objects (1 denied), 5 errors, 2 warnings, 1 info; 2 skipped (ConfigMap: 2); ...}. */

@@ -192,4 +192,49 @@ class ServeConfigTest {
                                 .contains("not a Kafka producer property"))
                     .anySatisfy(p -> assertThat(p).startsWith("STATEGUARD_PORT=http (--port)")));
   }
+
+  @Test
+  void podGuardDefaultsToThePodsNamespaceAFailClosedLedgerAndTwoMinutes() {
+    ServeConfig config =
+        ServeConfig.from(Map.of("POD_NAMESPACE", "platform", "HOSTNAME", "stateguard-7d9-x"));
+
+    assertThat(config.podGuard())
+        .isEqualTo(
+            new PodGuardSettings("platform", "stateguard-7d9-x", Duration.ofMinutes(2), false));
+    assertThat(ServeConfig.defaults().podGuard().namespace()).isEqualTo("stateguard");
+  }
+
+  @Test
+  void podGuardSettingsOverrideThePodsNamespace() {
+    ServeConfig config =
+        ServeConfig.from(
+            Map.of(
+                "POD_NAMESPACE", "platform",
+                "STATEGUARD_NAMESPACE", "guard",
+                "STATEGUARD_RESERVATION_TTL", "30s",
+                "STATEGUARD_POD_GUARD_FAILURE", "open"));
+
+    assertThat(config.podGuard().namespace()).isEqualTo("guard");
+    assertThat(config.podGuard().reservationTtl()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(config.podGuard().failOpen()).isTrue();
+    assertThat(config.podGuard().ledger().failOpen()).isTrue();
+  }
+
+  @Test
+  void badPodGuardSettingsNameTheKeyAndWhatIsAllowed() {
+    assertThatThrownBy(
+            () ->
+                ServeConfig.from(
+                    Map.of(
+                        "STATEGUARD_NAMESPACE", "Not_A_Namespace",
+                        "STATEGUARD_RESERVATION_TTL", "1s",
+                        "STATEGUARD_POD_GUARD_FAILURE", "maybe")))
+        .isInstanceOf(ServeConfig.InvalidConfigException.class)
+        .hasMessageContaining(
+            "STATEGUARD_NAMESPACE=Not_A_Namespace (--namespace): not a namespace name")
+        .hasMessageContaining("STATEGUARD_RESERVATION_TTL=1s (--reservation-ttl): out of range")
+        .hasMessageContaining(
+            "STATEGUARD_POD_GUARD_FAILURE=maybe (--pod-guard-failure): not a failure mode;"
+                + " allowed: closed or open");
+  }
 }

@@ -98,7 +98,11 @@ class AuditEventTest {
 
     assertThat(event.get("subject").asText()).isEqualTo("apps/v1/StatefulSet/demo/web");
     assertThat(event.get("data").get("operation").asText()).isEqualTo("DELETE");
-    assertThat(event.get("data").get("allowed").asBoolean()).isTrue();
+    // The set deletes its volumes with it (whenDeleted: Delete) and carries no
+    // stateguard.io/allow-delete: the shipped policies deny it, and the event says by which rule.
+    assertThat(event.get("data").get("allowed").asBoolean()).isFalse();
+    assertThat(event.get("data").get("findings").get(0).get("rule").asText())
+        .isEqualTo("statefulset-delete-protection");
   }
 
   @Test

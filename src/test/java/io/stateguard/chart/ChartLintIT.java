@@ -79,7 +79,7 @@ class ChartLintIT {
 
     // Then each certificate mode and each failure policy is rendered by some file
     assertThat(sets.stream().map(s -> s.at("/certificates/mode").asText()).distinct())
-        .containsExactlyInAnyOrder("certManager", "provided");
+        .containsExactlyInAnyOrder("certManager", "provided", "self");
     assertThat(sets.stream().map(s -> s.at("/webhooks/validate/failurePolicy").asText()))
         .contains("Fail", "Ignore");
     assertThat(sets.stream().map(s -> s.at("/podGuard/enabled").asBoolean())).contains(true, false);

@@ -23,9 +23,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Least privilege, for every values file: no wildcard anywhere, and exactly the grants stateguard
- * needs: reading what the rules look at across the cluster, patching its own two webhook
- * configurations by name, and in its own namespace only, the ledger's Leases and reading its own
- * certificate Secret by name.
+ * needs: reading what the rules look at across the cluster, and in its own namespace only, the
+ * ledger's Leases and reading its own certificate Secret by name. With self-managed certificates
+ * also reading and patching its own two webhook configurations by name, updating its certificate
+ * Secret by name, and creating Secrets (create cannot be limited by name).
  */
 class ChartRbacIT {
 
@@ -105,15 +106,19 @@ class ChartRbacIT {
       expected.add(new Grant("policy", "poddisruptionbudgets", verb, ""));
       expected.add(new Grant("storage.k8s.io", "storageclasses", verb, ""));
     }
-    expected.add(
-        new Grant(
-            "admissionregistration.k8s.io",
-            "validatingwebhookconfigurations",
-            "patch",
-            validating));
-    expected.add(
-        new Grant(
-            "admissionregistration.k8s.io", "mutatingwebhookconfigurations", "patch", validating));
+    if (self(set)) {
+      for (String verb : List.of("get", "patch")) {
+        expected.add(
+            new Grant(
+                "admissionregistration.k8s.io",
+                "validatingwebhookconfigurations",
+                verb,
+                validating));
+        expected.add(
+            new Grant(
+                "admissionregistration.k8s.io", "mutatingwebhookconfigurations", verb, validating));
+      }
+    }
 
     // Then
     assertThat(grants(rendered.one(ClusterRole.class).getRules()))
@@ -126,19 +131,25 @@ class ChartRbacIT {
     // Given
     Rendered rendered = Chart.render(set);
     Role role = rendered.one(Role.class);
-    String secret =
-        ChartWorkloadIT.volume(ChartWorkloadIT.podSpec(rendered), "tls")
-            .getSecret()
-            .getSecretName();
+    String secret = ChartWorkloadIT.certificateSecret(set, rendered);
     Set<Grant> expected = grants(List.of());
-    for (String verb : List.of("get", "list", "watch", "create", "update", "delete")) {
+    // The ledger reads one Lease by name, creates it, updates it: nothing more.
+    for (String verb : List.of("get", "create", "update")) {
       expected.add(new Grant("coordination.k8s.io", "leases", verb, ""));
     }
     expected.add(new Grant("", "secrets", "get", secret));
+    if (self(set)) {
+      expected.add(new Grant("", "secrets", "update", secret));
+      expected.add(new Grant("", "secrets", "create", ""));
+    }
 
     // Then
     assertThat(role.getMetadata().getNamespace()).isEqualTo(Chart.NAMESPACE);
     assertThat(grants(role.getRules())).containsExactlyInAnyOrderElementsOf(expected);
+  }
+
+  private static boolean self(Chart.ValueSet set) {
+    return set.at("/certificates/mode").asText().equals("self");
   }
 
   @ParameterizedTest(name = "{0}")

@@ -19,6 +19,8 @@ import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhoo
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.WebhookClientConfig;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.stateguard.admission.CertificatesConfig;
+import io.stateguard.admission.ServeConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -161,13 +163,7 @@ class ChartWebhooksIT {
     // Given
     Rendered rendered = Chart.render(set);
     String mode = set.at("/certificates/mode").asText();
-    String servingSecret =
-        rendered.one(Deployment.class).getSpec().getTemplate().getSpec().getVolumes().stream()
-            .filter(v -> v.getName().equals("tls"))
-            .findFirst()
-            .orElseThrow()
-            .getSecret()
-            .getSecretName();
+    String servingSecret = ChartWorkloadIT.certificateSecret(set, rendered);
     String serviceHost = name(rendered.one(Service.class)) + "." + Chart.NAMESPACE + ".svc";
     List<Map<String, String>> annotations =
         Stream.concat(
@@ -204,6 +200,25 @@ class ChartWebhooksIT {
         assertThat(issuerRef.path("name").asText())
             .isEqualTo(set.at("/certificates/certManager/issuerRef/name").asText());
       }
+    } else if (mode.equals("self")) {
+      // Then serve keeps its certificate for the Service's names and sets the caBundle of the
+      // configurations the chart installs: none is rendered, nothing else injects one
+      CertificatesConfig self =
+          ServeConfig.from(
+                  ChartWorkloadIT.serveSettings(
+                      ChartWorkloadIT.podSpec(rendered).getContainers().get(0)))
+              .certificates();
+      assertThat(self.self()).isTrue();
+      assertThat(self.service()).isEqualTo(name(rendered.one(Service.class)));
+      assertThat(self.namespace()).contains(Chart.NAMESPACE);
+      assertThat(self.validatingWebhook())
+          .isEqualTo(name(rendered.one(ValidatingWebhookConfiguration.class)));
+      assertThat(self.mutatingWebhook())
+          .isEqualTo(rendered.optional(MutatingWebhookConfiguration.class).map(c -> name(c)));
+      assertThat(servingSecret).isNotEmpty();
+      assertThat(rendered.generic("Certificate")).isEmpty();
+      assertThat(annotations).allSatisfy(a -> assertThat(a).isEmpty());
+      assertThat(hooks(rendered)).allSatisfy(h -> assertThat(h.client().getCaBundle()).isNull());
     } else {
       // Then the pods mount the given Secret and every webhook trusts the given CA
       assertThat(servingSecret).isEqualTo(set.at("/certificates/provided/secretName").asText());
@@ -260,7 +275,12 @@ class ChartWebhooksIT {
         hooks.stream().filter(h -> h.configuration().equals("validating")).findFirst().get();
     assertThat(validate.resources())
         .containsExactlyInAnyOrder("statefulsets", "poddisruptionbudgets");
-    assertThat(validate.operations()).containsExactlyInAnyOrder("CREATE", "UPDATE");
+    assertThat(validate.operations()).containsExactlyInAnyOrder("CREATE", "UPDATE", "DELETE");
+    assertThat(validate.rules())
+        .as("deletes only of StatefulSets (statefulset-delete-protection), never of PDBs")
+        .filteredOn(r -> r.getOperations().contains("DELETE"))
+        .singleElement()
+        .satisfies(r -> assertThat(r.getResources()).containsExactly("statefulsets"));
     assertThat(validate.failurePolicy())
         .isEqualTo(set.at("/webhooks/validate/failurePolicy").asText());
     assertThat(hooks)

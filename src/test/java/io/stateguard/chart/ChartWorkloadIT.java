@@ -168,16 +168,37 @@ class ChartWorkloadIT {
     assertThat(config.logFormat().id()).isEqualTo(set.at("/serve/logFormat").asText());
     // And the files it is told to read are where the volumes are mounted
     VolumeMount tls = mount(container, "/etc/stateguard/tls");
-    assertThat(volume(pod, tls.getName()).getSecret()).isNotNull();
-    assertThat(config.tlsCert().orElseThrow().toString())
-        .isEqualTo(tls.getMountPath() + "/tls.crt");
-    assertThat(config.tlsKey().orElseThrow().toString()).isEqualTo(tls.getMountPath() + "/tls.key");
+    if (config.certificates().self()) {
+      // stateguard writes the files it serves into a writable folder of the pod's own
+      assertThat(volume(pod, tls.getName()).getEmptyDir()).isNotNull();
+      assertThat(tls.getReadOnly()).isNotEqualTo(Boolean.TRUE);
+      assertThat(config.tlsCert()).isEmpty();
+      assertThat(config.certificates().dir().toString()).isEqualTo(tls.getMountPath());
+      assertThat(config.certificates().namespace()).contains(Chart.NAMESPACE);
+    } else {
+      assertThat(volume(pod, tls.getName()).getSecret()).isNotNull();
+      assertThat(config.tlsCert().orElseThrow().toString())
+          .isEqualTo(tls.getMountPath() + "/tls.crt");
+      assertThat(config.tlsKey().orElseThrow().toString())
+          .isEqualTo(tls.getMountPath() + "/tls.key");
+    }
     VolumeMount policies = mount(container, "/etc/stateguard/policies");
     assertThat(config.policies().orElseThrow().toString()).isEqualTo(policies.getMountPath());
     assertThat(volume(pod, policies.getName()).getConfigMap().getName())
         .isEqualTo(rendered.one(ConfigMap.class).getMetadata().getName());
     assertThat(pod.getServiceAccountName()).isEqualTo(expectedServiceAccount(set, rendered));
     assertThat(container.getImage()).isEqualTo(expectedImage(set));
+  }
+
+  /** The Secret holding the serving certificate: mounted, or (self) named to serve. */
+  static String certificateSecret(Chart.ValueSet set, Rendered rendered) {
+    PodSpec pod = podSpec(rendered);
+    if (set.at("/certificates/mode").asText().equals("self")) {
+      return ServeConfig.from(serveSettings(pod.getContainers().get(0)))
+          .certificates()
+          .secretName();
+    }
+    return volume(pod, "tls").getSecret().getSecretName();
   }
 
   private static String expectedServiceAccount(Chart.ValueSet set, Rendered rendered) {

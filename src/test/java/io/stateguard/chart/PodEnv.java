@@ -8,9 +8,10 @@ import java.util.Map;
 import java.util.function.BiFunction;
 
 /**
- * A container's environment as the kubelet builds it: literal values, values from Secret keys, and
- * {@code $(NAME)} references to variables defined earlier in the list ({@code $$} escapes a dollar;
- * a reference to an unknown name is left as written).
+ * A container's environment as the kubelet builds it: literal values, values from Secret keys, the
+ * pod's namespace from the downward API, and {@code $(NAME)} references to variables defined
+ * earlier in the list ({@code $$} escapes a dollar; a reference to an unknown name is left as
+ * written).
  */
 final class PodEnv {
 
@@ -23,7 +24,14 @@ final class PodEnv {
     Map<String, String> env = new LinkedHashMap<>();
     for (EnvVar var : container.getEnv()) {
       String value;
-      if (var.getValueFrom() != null) {
+      if (var.getValueFrom() != null && var.getValueFrom().getFieldRef() != null) {
+        // The downward API: the pod's namespace is the release's.
+        String field = var.getValueFrom().getFieldRef().getFieldPath();
+        if (!"metadata.namespace".equals(field)) {
+          throw new AssertionError(var.getName() + " comes from pod field " + field);
+        }
+        value = Chart.NAMESPACE;
+      } else if (var.getValueFrom() != null) {
         SecretKeySelector ref = var.getValueFrom().getSecretKeyRef();
         if (ref == null) {
           throw new AssertionError(var.getName() + " comes from something other than a Secret");

@@ -146,4 +146,24 @@ class ReportCommandTest {
     assertThat(cli.execute("rules", "--format", "markdown")).isZero();
     assertThat(markdown.toString()).isEqualTo(Files.readString(Path.of("docs/rules.md")));
   }
+
+  @Test
+  void theReadmeTableListsEveryReportOption() throws Exception {
+    // Given the README's report section
+    String readme = Files.readString(Path.of("README.md"));
+    String section =
+        readme.substring(
+            readme.indexOf("## `stateguard report`"), readme.indexOf("## Run the webhook locally"));
+
+    // Then each option of the command is a row of its table
+    for (picocli.CommandLine.Model.OptionSpec option :
+        Main.commandLine().getSubcommands().get("report").getCommandSpec().options()) {
+      if (option.usageHelp() || option.versionHelp()) {
+        continue;
+      }
+      assertThat(section)
+          .as("README's report table lists %s", option.longestName())
+          .containsPattern("\\| [^|\\n]*`" + java.util.regex.Pattern.quote(option.longestName()));
+    }
+  }
 }

@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
+import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import io.fabric8.kubernetes.api.model.storage.StorageClassBuilder;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,6 +78,23 @@ class ManifestClusterViewTest {
         .extracting("provisioner")
         .isEqualTo("ebs.csi.aws.com");
     assertThat(view.storageClass("slow")).isEmpty();
+  }
+
+  @Test
+  void knowsTheClustersStorageClassesOnlyWhenTheManifestsIncludeOne() {
+    // Given: a report of a set alone, and one that also carries the cluster's classes
+    ManifestClusterView setsOnly = ManifestClusterView.of(List.of(set("data", "zk", 3)));
+    ManifestClusterView withClasses =
+        ManifestClusterView.of(
+            List.of(set("data", "zk", 3), storageClass("standard"), storageClass("fast")));
+
+    // Then
+    assertThat(setsOnly.storageClassesKnown()).isFalse();
+    assertThat(setsOnly.storageClasses()).isEmpty();
+    assertThat(withClasses.storageClassesKnown()).isTrue();
+    assertThat(withClasses.storageClasses())
+        .extracting(c -> c.getMetadata().getName())
+        .containsExactly("fast", "standard");
   }
 
   @Test
@@ -212,6 +230,15 @@ class ManifestClusterViewTest {
         .withNewSpec()
         .withMaxUnavailable(new IntOrString(1))
         .endSpec()
+        .build();
+  }
+
+  private static StorageClass storageClass(String name) {
+    return new StorageClassBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .endMetadata()
+        .withProvisioner("ebs.csi.aws.com")
         .build();
   }
 }

@@ -11,6 +11,9 @@ import io.stateguard.policy.rules.Rules;
 import io.stateguard.report.Loaded;
 import io.stateguard.report.Manifest;
 import io.stateguard.report.ManifestLoader;
+import io.stateguard.report.ObjectReport;
+import io.stateguard.report.Report;
+import io.stateguard.report.ReportRunner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,17 +79,53 @@ class ShippedPolicyCasesTest {
     Loaded all = new ManifestLoader("default").load(List.of(CASES.toString()), null);
 
     // Then no namespace holds objects of two cases, so each case gets the same verdicts together
-    // as alone (budgets and Services are looked up by namespace)
+    // as alone (budgets and Services are looked up by namespace). Cluster-scoped objects
+    // (StorageClasses) have no namespace: the next test holds them to the same promise.
     Map<String, Set<Path>> casesByNamespace = new TreeMap<>();
     for (Manifest m : all.manifests()) {
+      String ns = m.object().getMetadata().getNamespace();
+      if (ns == null) {
+        continue;
+      }
       Path caseDir = Path.of(m.source().file()).getParent();
-      casesByNamespace
-          .computeIfAbsent(m.object().getMetadata().getNamespace(), k -> new TreeSet<>())
-          .add(caseDir);
+      casesByNamespace.computeIfAbsent(ns, k -> new TreeSet<>()).add(caseDir);
     }
     assertThat(casesByNamespace)
         .as("namespaces and the cases using them")
         .allSatisfy((ns, dirs) -> assertThat(dirs).as("cases in namespace %s", ns).hasSize(1));
+  }
+
+  @Test
+  void everyCaseGetsTheSameVerdictsTogetherAsAlone() throws IOException {
+    // Given every case reported at once, and each case alone
+    Report together =
+        new ReportRunner(engine)
+            .run(new ManifestLoader("default").load(List.of(CASES.toString()), null));
+    Map<String, String> alone = new TreeMap<>();
+    for (Path dir : PolicyCases.caseFolders(CASES)) {
+      Report one =
+          new ReportRunner(engine)
+              .run(new ManifestLoader("default").load(List.of(dir.toString()), null));
+      one.objects().forEach(o -> alone.put(o.object().toString(), verdict(o)));
+    }
+
+    // Then: cluster-scoped objects of one case (StorageClasses) change nothing in another
+    Map<String, String> differences = new TreeMap<>();
+    together.objects().stream()
+        .filter(o -> !verdict(o).equals(alone.get(o.object().toString())))
+        .forEach(
+            o ->
+                differences.put(
+                    o.object().toString(),
+                    "together " + verdict(o) + ", alone " + alone.get(o.object().toString())));
+    assertThat(differences).as("objects whose verdict depends on the other cases").isEmpty();
+    assertThat(together.objects()).hasSize(alone.size());
+  }
+
+  /** An object's verdict and its findings' rules and modes, in a comparable form. */
+  private static String verdict(ObjectReport o) {
+    return (o.allowed() ? "allowed " : "denied ")
+        + o.findings().stream().map(f -> f.rule() + ":" + f.mode().id()).sorted().toList();
   }
 
   @Test

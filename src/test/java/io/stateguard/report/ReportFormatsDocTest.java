@@ -30,7 +30,9 @@ class ReportFormatsDocTest {
       assertThat(format).as("format named in the example marker '%s'", m.group(1)).isNotNull();
       StringBuilder actual = new StringBuilder();
       // When that format renders the documented report
-      format.renderer().render(Reports.documented(m.group(2) != null), actual, false);
+      format
+          .renderer()
+          .render(Reports.documented(m.group(2) != null), actual, Reports.DOCUMENTED_OPTIONS);
       // Then the example is its output
       assertThat(m.group(3)).as("example of %s", format.id()).isEqualTo(actual.toString());
       examples.put(format, m.group(3));

@@ -3,8 +3,12 @@ package io.stateguard.report;
 import io.stateguard.policy.Finding;
 import io.stateguard.policy.Mode;
 import io.stateguard.policy.ObjectRef;
+import io.stateguard.policy.Patch;
 import io.stateguard.policy.RuleInfo;
 import io.stateguard.policy.RuleInfo.Target;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -185,6 +189,14 @@ final class Reports {
         "1.2.3");
   }
 
+  /** How the examples in {@code docs/report-formats.md} are rendered: at a fixed time. */
+  static final Renderer.Options DOCUMENTED_OPTIONS =
+      new Renderer.Options(
+          false,
+          false,
+          ReportApi.OPENREPORTS,
+          Clock.fixed(Instant.parse("2026-11-02T09:30:00Z"), ZoneOffset.UTC));
+
   /**
    * The report the examples in {@code docs/report-formats.md} show: a denied set with an enforced
    * and a warned finding, a clean set, a file that is not YAML, two skipped ConfigMaps. With {@code
@@ -263,7 +275,10 @@ final class Reports {
                 true,
                 List.of(),
                 checked,
-                Optional.empty())),
+                Optional.empty(),
+                List.of(),
+                Patch.EMPTY,
+                Map.of(parallelRule.id(), "default", probeRule.id(), "default"))),
         problems,
         Map.of("ConfigMap", 2),
         List.of(parallelRule, probeRule),

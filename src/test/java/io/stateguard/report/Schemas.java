@@ -35,10 +35,16 @@ final class Schemas {
   static final String SARIF_ID =
       "https://raw.githubusercontent.com/oasis-tcs/sarif-spec/master/Schemata/sarif-schema-2.1.0.json";
 
+  /** One object of the policyreport format, as documented in {@code docs/}. */
+  static final JsonSchema POLICYREPORT = documented("docs/policyreport.schema.json");
+
   private static JsonSchema report() {
+    return documented("docs/report.schema.json");
+  }
+
+  private static JsonSchema documented(String file) {
     try {
-      JsonNode schema =
-          JsonOutput.MAPPER.readTree(Files.readString(Path.of("docs/report.schema.json")));
+      JsonNode schema = JsonOutput.MAPPER.readTree(Files.readString(Path.of(file)));
       return JsonSchemaFactory.getInstance(VersionFlag.V202012).getSchema(schema, CONFIG);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -54,6 +60,10 @@ final class Schemas {
                     mappers ->
                         mappers.mapPrefix(SARIF_ID, "classpath:schema/sarif-schema-2.1.0.json")));
     return factory.getSchema(SchemaLocation.of(SARIF_ID), CONFIG);
+  }
+
+  static Set<ValidationMessage> errors(JsonSchema schema, JsonNode json) {
+    return schema.validate(json);
   }
 
   static Set<ValidationMessage> errors(JsonSchema schema, String json) {

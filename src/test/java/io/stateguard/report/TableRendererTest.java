@@ -55,6 +55,50 @@ class TableRendererTest {
   }
 
   @Test
+  void namesLiveObjectsWithoutALocationAndAsAudited() throws IOException {
+    // Given objects read from a cluster: one with findings, one exempt, one clean
+    Report report =
+        new Report(
+            List.of(
+                new ObjectReport(
+                    Reports.ZK,
+                    SourceLocation.of(Reports.ZK),
+                    true,
+                    List.of(Reports.PARALLEL),
+                    Reports.STATEFULSET_RULES,
+                    Optional.empty()),
+                new ObjectReport(
+                    Reports.ZK_PDB,
+                    SourceLocation.of(Reports.ZK_PDB),
+                    true,
+                    List.of(Reports.PDB_QUORUM),
+                    List.of("pdb-quorum"),
+                    Optional.of("break-glass: restore")),
+                new ObjectReport(
+                    Reports.PG,
+                    SourceLocation.of(Reports.PG),
+                    true,
+                    List.of(),
+                    Reports.STATEFULSET_RULES,
+                    Optional.empty())),
+            List.of(),
+            Map.of(),
+            Reports.CATALOGUE,
+            "1.2.3");
+
+    // When
+    String table = render(report, false);
+
+    // Then
+    assertThat(table)
+        .startsWith("ok  statefulset db/pg\n")
+        .contains("statefulset data/zk: audited\n")
+        .contains("pdb data/zk-pdb: audited, exempt: break-glass: restore\n")
+        .doesNotContain("(statefulset")
+        .doesNotContain("denied");
+  }
+
+  @Test
   void colorsSeveritiesOnlyWhenAsked() throws IOException {
     // Given one denied set with a finding of each severity
     Report report =

@@ -19,8 +19,10 @@ public final class Rules {
           new RollingMaxUnavailableRule(),
           new PvcRetentionRule(),
           new VolumeClaimTemplatesRule(),
+          new StorageClassRule(),
           new AntiAffinityRule(),
           new ReplicasQuorumRule(),
+          new ScaleDownRule(),
           new SecurityContextRule(),
           new ResourcesRule(),
           new ImageTagRule(),
@@ -28,7 +30,9 @@ public final class Rules {
           new PdbQuorum(),
           new PdbBlocksMaintenance(),
           new PdbOverlap(),
-          new PdbCoverage());
+          new PdbCoverage(),
+          new StatefulSetDeleteProtection(),
+          new QuorumGuardRule());
 
   public static List<Rule> all() {
     return ALL;

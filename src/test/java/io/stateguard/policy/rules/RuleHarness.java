@@ -8,11 +8,13 @@ import io.stateguard.policy.Admission;
 import io.stateguard.policy.ClusterView;
 import io.stateguard.policy.Finding;
 import io.stateguard.policy.Mode;
+import io.stateguard.policy.Operation;
 import io.stateguard.policy.Policy;
 import io.stateguard.policy.PolicyEngine;
 import io.stateguard.policy.PolicySet;
 import io.stateguard.policy.QuorumSize;
 import io.stateguard.policy.Rule;
+import io.stateguard.policy.UserInfo;
 import io.stateguard.policy.Verdict;
 import io.stateguard.policy.WorkloadClass;
 import java.io.UncheckedIOException;
@@ -64,6 +66,30 @@ final class RuleHarness {
     Admission admission =
         Admission.ofManifest("test-uid", subject)
             .withNamespace(ns == null || ns.isEmpty() ? "default" : ns);
+    return engine.evaluate(admission, view);
+  }
+
+  /**
+   * The verdict of {@code rule} alone on an UPDATE of {@code old} to {@code updated} under {@code
+   * policies}, as the API server sends it: the stored object as {@code oldObject}.
+   */
+  static Verdict update(
+      Rule rule, HasMetadata old, HasMetadata updated, ClusterView view, Policy... policies) {
+    PolicyEngine engine = new PolicyEngine(new PolicySet(List.of(policies)), List.of(rule));
+    String ns = updated.getMetadata().getNamespace();
+    Admission admission =
+        new Admission(
+            "test-uid",
+            Operation.UPDATE,
+            updated.getKind(),
+            "",
+            ns == null || ns.isEmpty() ? "default" : ns,
+            updated.getMetadata().getName(),
+            Optional.of(updated),
+            Optional.of(old),
+            Optional.empty(),
+            UserInfo.NONE,
+            false);
     return engine.evaluate(admission, view);
   }
 

@@ -1,0 +1,420 @@
+package io.stateguard.cluster;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceSpec;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetSpec;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetStatus;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetSpec;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetStatus;
+import io.fabric8.kubernetes.api.model.storage.StorageClass;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * The slim copies the informer caches keep: only the fields the rules (and the quorum guard) read,
+ * in immutable collections, with the strings many objects share (namespaces, label keys and values,
+ * images) interned. An API object as listed carries {@code managedFields}, the last-applied
+ * annotation, the full pod spec and container statuses: several kilobytes each, none of which a
+ * rule reads; 50,000 pods of that kind would not fit in a small webhook.
+ *
+ * <p>What is kept, by kind (and why):
+ *
+ * <ul>
+ *   <li>every kind: {@code metadata.name}, {@code namespace}, {@code uid}, {@code resourceVersion},
+ *       {@code generation}, {@code labels} (selection and policy matching), and the annotations
+ *       under {@code stateguard.io/} (break-glass and explicit choices); never {@code
+ *       managedFields} or other annotations;
+ *   <li>StatefulSet: {@code spec.replicas}, {@code selector}, {@code serviceName}, {@code
+ *       podManagementPolicy}, the pod template's labels and its containers' and init containers'
+ *       names and images (PDB selection, replica counts, policy matching and workload
+ *       classification by image), and the replica counts of {@code status};
+ *   <li>PodDisruptionBudget: the whole {@code spec} ({@code selector}, {@code minAvailable}, {@code
+ *       maxUnavailable}, {@code unhealthyPodEvictionPolicy}), and the counts of {@code status}
+ *       without its conditions;
+ *   <li>Service: {@code spec.clusterIP}, {@code type}, {@code selector} and {@code
+ *       publishNotReadyAddresses} (is it headless, does it select the set's pods);
+ *   <li>StorageClass: {@code provisioner}, {@code allowVolumeExpansion}, {@code reclaimPolicy},
+ *       {@code volumeBindingMode} and the default-class annotation;
+ *   <li>Pod: the owner references that name a controller, {@code deletionTimestamp}, {@code
+ *       spec.nodeName}, {@code status.phase} and the {@code Ready} and {@code DisruptionTarget}
+ *       conditions (type and status): who owns a member, is it ready, is it already going.
+ * </ul>
+ *
+ * <p>Each function builds a new object from a freshly deserialized one; the input is not kept.
+ * Stateless and thread-safe.
+ */
+final class Slim {
+
+  /** Annotations kept on every kind: stateguard's own. */
+  static final String OWN_ANNOTATIONS = "stateguard.io/";
+
+  /** The StorageClass annotation that marks the cluster's default class. */
+  static final String DEFAULT_CLASS = "storageclass.kubernetes.io/is-default-class";
+
+  /** The beta form of {@link #DEFAULT_CLASS}, still honoured by the API server. */
+  static final String BETA_DEFAULT = "storageclass.beta.kubernetes.io/is-default-class";
+
+  /** The pod condition types kept. */
+  static final Set<String> POD_CONDITIONS = Set.of("Ready", "DisruptionTarget");
+
+  /** Label of a StatefulSet's pods whose value is the pod's own name: unique, never interned. */
+  static final String POD_NAME_LABEL = "statefulset.kubernetes.io/pod-name";
+
+  private Slim() {}
+
+  static StatefulSet statefulSet(StatefulSet in) {
+    StatefulSet out = new StatefulSet();
+    out.setAdditionalProperties(Map.of());
+    out.setMetadata(meta(in.getMetadata(), a -> a.startsWith(OWN_ANNOTATIONS), false));
+    StatefulSetSpec spec = in.getSpec();
+    if (spec != null) {
+      StatefulSetSpec s = new StatefulSetSpec();
+      s.setAdditionalProperties(Map.of());
+      s.setVolumeClaimTemplates(List.of());
+      s.setReplicas(spec.getReplicas());
+      s.setSelector(selector(spec.getSelector()));
+      s.setServiceName(spec.getServiceName());
+      s.setPodManagementPolicy(intern(spec.getPodManagementPolicy()));
+      s.setTemplate(template(spec.getTemplate()));
+      out.setSpec(s);
+    }
+    StatefulSetStatus status = in.getStatus();
+    if (status != null) {
+      StatefulSetStatus s = new StatefulSetStatus();
+      s.setAdditionalProperties(Map.of());
+      s.setConditions(List.of());
+      s.setReplicas(status.getReplicas());
+      s.setReadyReplicas(status.getReadyReplicas());
+      s.setAvailableReplicas(status.getAvailableReplicas());
+      s.setCurrentReplicas(status.getCurrentReplicas());
+      s.setUpdatedReplicas(status.getUpdatedReplicas());
+      s.setObservedGeneration(status.getObservedGeneration());
+      out.setStatus(s);
+    }
+    return out;
+  }
+
+  static PodDisruptionBudget podDisruptionBudget(PodDisruptionBudget in) {
+    PodDisruptionBudget out = new PodDisruptionBudget();
+    out.setAdditionalProperties(Map.of());
+    out.setMetadata(meta(in.getMetadata(), a -> a.startsWith(OWN_ANNOTATIONS), false));
+    PodDisruptionBudgetSpec spec = in.getSpec();
+    if (spec != null) {
+      PodDisruptionBudgetSpec s = new PodDisruptionBudgetSpec();
+      s.setAdditionalProperties(Map.of());
+      s.setSelector(selector(spec.getSelector()));
+      s.setMinAvailable(spec.getMinAvailable());
+      s.setMaxUnavailable(spec.getMaxUnavailable());
+      s.setUnhealthyPodEvictionPolicy(intern(spec.getUnhealthyPodEvictionPolicy()));
+      out.setSpec(s);
+    }
+    PodDisruptionBudgetStatus status = in.getStatus();
+    if (status != null) {
+      PodDisruptionBudgetStatus s = new PodDisruptionBudgetStatus();
+      s.setAdditionalProperties(Map.of());
+      s.setConditions(List.of());
+      s.setDisruptedPods(Map.of());
+      s.setCurrentHealthy(status.getCurrentHealthy());
+      s.setDesiredHealthy(status.getDesiredHealthy());
+      s.setDisruptionsAllowed(status.getDisruptionsAllowed());
+      s.setExpectedPods(status.getExpectedPods());
+      s.setObservedGeneration(status.getObservedGeneration());
+      out.setStatus(s);
+    }
+    return out;
+  }
+
+  static Service service(Service in) {
+    Service out = new Service();
+    out.setAdditionalProperties(Map.of());
+    out.setMetadata(meta(in.getMetadata(), a -> a.startsWith(OWN_ANNOTATIONS), false));
+    ServiceSpec spec = in.getSpec();
+    if (spec != null) {
+      ServiceSpec s = new ServiceSpec();
+      s.setAdditionalProperties(Map.of());
+      s.setClusterIPs(List.of());
+      s.setExternalIPs(List.of());
+      s.setIpFamilies(List.of());
+      s.setLoadBalancerSourceRanges(List.of());
+      s.setPorts(List.of());
+      s.setClusterIP(intern(spec.getClusterIP()));
+      s.setType(intern(spec.getType()));
+      s.setSelector(strings(spec.getSelector(), false));
+      s.setPublishNotReadyAddresses(spec.getPublishNotReadyAddresses());
+      out.setSpec(s);
+    }
+    return out;
+  }
+
+  static StorageClass storageClass(StorageClass in) {
+    StorageClass out = new StorageClass();
+    out.setAdditionalProperties(Map.of());
+    out.setAllowedTopologies(List.of());
+    out.setMountOptions(List.of());
+    out.setParameters(Map.of());
+    out.setMetadata(
+        meta(
+            in.getMetadata(),
+            a -> a.startsWith(OWN_ANNOTATIONS) || a.equals(DEFAULT_CLASS) || a.equals(BETA_DEFAULT),
+            false));
+    // With several default classes the API server takes the newest: storage-class does the same.
+    if (in.getMetadata() != null) {
+      out.getMetadata().setCreationTimestamp(in.getMetadata().getCreationTimestamp());
+    }
+    out.setProvisioner(intern(in.getProvisioner()));
+    out.setAllowVolumeExpansion(in.getAllowVolumeExpansion());
+    out.setReclaimPolicy(intern(in.getReclaimPolicy()));
+    out.setVolumeBindingMode(intern(in.getVolumeBindingMode()));
+    return out;
+  }
+
+  static Pod pod(Pod in) {
+    Pod out = new Pod();
+    out.setAdditionalProperties(Map.of());
+    out.setMetadata(meta(in.getMetadata(), a -> a.startsWith(OWN_ANNOTATIONS), true));
+    if (in.getSpec() != null) {
+      PodSpec s = emptyPodSpec();
+      s.setNodeName(intern(in.getSpec().getNodeName()));
+      out.setSpec(s);
+    }
+    PodStatus status = in.getStatus();
+    if (status != null) {
+      PodStatus s = new PodStatus();
+      s.setAdditionalProperties(Map.of());
+      s.setAllocatedResources(Map.of());
+      s.setContainerStatuses(List.of());
+      s.setEphemeralContainerStatuses(List.of());
+      s.setHostIPs(List.of());
+      s.setInitContainerStatuses(List.of());
+      s.setNodeAllocatableResourceClaimStatuses(List.of());
+      s.setPodIPs(List.of());
+      s.setResourceClaimStatuses(List.of());
+      s.setPhase(intern(status.getPhase()));
+      List<PodCondition> conditions = new ArrayList<>(2);
+      if (status.getConditions() != null) {
+        for (PodCondition c : status.getConditions()) {
+          if (c != null && POD_CONDITIONS.contains(c.getType())) {
+            PodCondition kept = new PodCondition();
+            kept.setAdditionalProperties(Map.of());
+            kept.setType(intern(c.getType()));
+            kept.setStatus(intern(c.getStatus()));
+            conditions.add(kept);
+          }
+        }
+      }
+      s.setConditions(List.copyOf(conditions));
+      out.setStatus(s);
+    }
+    return out;
+  }
+
+  /** The name of the StatefulSet that controls {@code pod}, or null when none does. */
+  static String owningStatefulSet(Pod pod) {
+    if (pod.getMetadata() == null || pod.getMetadata().getOwnerReferences() == null) {
+      return null;
+    }
+    for (OwnerReference ref : pod.getMetadata().getOwnerReferences()) {
+      if (ref != null
+          && Boolean.TRUE.equals(ref.getController())
+          && "StatefulSet".equals(ref.getKind())
+          && ref.getApiVersion() != null
+          && ref.getApiVersion().startsWith("apps/")) {
+        return ref.getName();
+      }
+    }
+    return null;
+  }
+
+  private static ObjectMeta meta(ObjectMeta in, Predicate<String> keepAnnotation, boolean pod) {
+    ObjectMeta out = new ObjectMeta();
+    out.setAdditionalProperties(Map.of());
+    out.setFinalizers(List.of());
+    out.setManagedFields(List.of());
+    out.setOwnerReferences(List.of());
+    out.setAnnotations(Map.of());
+    out.setLabels(Map.of());
+    if (in == null) {
+      return out;
+    }
+    out.setName(in.getName());
+    out.setNamespace(intern(in.getNamespace()));
+    out.setUid(in.getUid());
+    out.setResourceVersion(in.getResourceVersion());
+    out.setGeneration(in.getGeneration());
+    out.setDeletionTimestamp(in.getDeletionTimestamp());
+    out.setLabels(strings(in.getLabels(), pod));
+    if (in.getAnnotations() != null && !in.getAnnotations().isEmpty()) {
+      Map<String, String> kept = new HashMap<>();
+      in.getAnnotations()
+          .forEach(
+              (k, v) -> {
+                if (k != null && v != null && keepAnnotation.test(k)) {
+                  kept.put(intern(k), v);
+                }
+              });
+      out.setAnnotations(Map.copyOf(kept));
+    }
+    if (in.getOwnerReferences() != null && !in.getOwnerReferences().isEmpty()) {
+      List<OwnerReference> kept = new ArrayList<>(1);
+      for (OwnerReference ref : in.getOwnerReferences()) {
+        if (ref != null && Boolean.TRUE.equals(ref.getController())) {
+          OwnerReference r = new OwnerReference();
+          r.setAdditionalProperties(Map.of());
+          r.setApiVersion(intern(ref.getApiVersion()));
+          r.setKind(intern(ref.getKind()));
+          r.setName(intern(ref.getName()));
+          r.setUid(ref.getUid());
+          r.setController(ref.getController());
+          kept.add(r);
+        }
+      }
+      out.setOwnerReferences(List.copyOf(kept));
+    }
+    return out;
+  }
+
+  private static PodTemplateSpec template(PodTemplateSpec in) {
+    if (in == null) {
+      return null;
+    }
+    PodTemplateSpec out = new PodTemplateSpec();
+    out.setAdditionalProperties(Map.of());
+    ObjectMeta meta = new ObjectMeta();
+    meta.setAdditionalProperties(Map.of());
+    meta.setFinalizers(List.of());
+    meta.setManagedFields(List.of());
+    meta.setOwnerReferences(List.of());
+    meta.setAnnotations(Map.of());
+    meta.setLabels(
+        in.getMetadata() == null ? Map.of() : strings(in.getMetadata().getLabels(), false));
+    out.setMetadata(meta);
+    if (in.getSpec() != null) {
+      PodSpec spec = emptyPodSpec();
+      spec.setContainers(containers(in.getSpec().getContainers()));
+      spec.setInitContainers(containers(in.getSpec().getInitContainers()));
+      out.setSpec(spec);
+    }
+    return out;
+  }
+
+  private static List<Container> containers(List<Container> in) {
+    if (in == null || in.isEmpty()) {
+      return List.of();
+    }
+    List<Container> out = new ArrayList<>(in.size());
+    for (Container c : in) {
+      if (c == null) {
+        continue;
+      }
+      Container kept = new Container();
+      kept.setAdditionalProperties(Map.of());
+      kept.setArgs(List.of());
+      kept.setCommand(List.of());
+      kept.setEnv(List.of());
+      kept.setEnvFrom(List.of());
+      kept.setPorts(List.of());
+      kept.setResizePolicy(List.of());
+      kept.setRestartPolicyRules(List.of());
+      kept.setVolumeDevices(List.of());
+      kept.setVolumeMounts(List.of());
+      kept.setName(intern(c.getName()));
+      kept.setImage(intern(c.getImage()));
+      out.add(kept);
+    }
+    return List.copyOf(out);
+  }
+
+  private static PodSpec emptyPodSpec() {
+    PodSpec s = new PodSpec();
+    s.setAdditionalProperties(Map.of());
+    s.setContainers(List.of());
+    s.setEphemeralContainers(List.of());
+    s.setHostAliases(List.of());
+    s.setImagePullSecrets(List.of());
+    s.setInitContainers(List.of());
+    s.setNodeSelector(Map.of());
+    s.setOverhead(Map.of());
+    s.setReadinessGates(List.of());
+    s.setResourceClaims(List.of());
+    s.setSchedulingGates(List.of());
+    s.setTolerations(List.of());
+    s.setTopologySpreadConstraints(List.of());
+    s.setVolumes(List.of());
+    return s;
+  }
+
+  /**
+   * A copy of a label selector, kept as the API server sent it: a malformed expression (an unknown
+   * operator, In without values) is kept too, and the rules' matching treats it as selecting
+   * nothing, as the API server would have refused to store it.
+   */
+  private static LabelSelector selector(LabelSelector in) {
+    if (in == null) {
+      return null;
+    }
+    LabelSelector out = new LabelSelector();
+    out.setAdditionalProperties(Map.of());
+    out.setMatchLabels(strings(in.getMatchLabels(), false));
+    if (in.getMatchExpressions() == null || in.getMatchExpressions().isEmpty()) {
+      out.setMatchExpressions(List.of());
+    } else {
+      List<LabelSelectorRequirement> kept = new ArrayList<>(in.getMatchExpressions().size());
+      for (LabelSelectorRequirement r : in.getMatchExpressions()) {
+        if (r == null) {
+          continue;
+        }
+        LabelSelectorRequirement k = new LabelSelectorRequirement();
+        k.setAdditionalProperties(Map.of());
+        k.setKey(intern(r.getKey()));
+        k.setOperator(intern(r.getOperator()));
+        k.setValues(
+            r.getValues() == null
+                ? List.of()
+                : r.getValues().stream().filter(v -> v != null).map(Slim::intern).toList());
+        kept.add(k);
+      }
+      out.setMatchExpressions(List.copyOf(kept));
+    }
+    return out;
+  }
+
+  /** An immutable copy with interned keys and values (but a pod's own name, which is unique). */
+  private static Map<String, String> strings(Map<String, String> in, boolean pod) {
+    if (in == null || in.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, String> out = new HashMap<>(in.size() * 2);
+    in.forEach(
+        (k, v) -> {
+          if (k != null && v != null) {
+            boolean unique = pod && k.equals(POD_NAME_LABEL);
+            out.put(intern(k), unique ? v : intern(v));
+          }
+        });
+    return Map.copyOf(out);
+  }
+
+  /**
+   * The canonical copy of a string many cached objects share. The JVM's string table holds them;
+   * only values that repeat across objects are interned (not names or uids).
+   */
+  private static String intern(String s) {
+    return s == null ? null : s.intern();
+  }
+}
