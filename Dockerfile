@@ -25,5 +25,9 @@ EXPOSE 8443
 # kubelet restarts it rather than leaving a webhook that half works. The server loads about 45 MiB
 # of class metadata: a first metaspace threshold above that spares it full collections at start
 # and on its first requests (docs/benchmarks.md, "Request path costs").
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:MetaspaceSize=64m", "-XX:+ExitOnOutOfMemoryError", "-jar", "/app/stateguard.jar"]
+# The JVM's defaults live in JDK_JAVA_OPTIONS rather than on the command line, so that a value
+# set for the container (the chart's serve.javaOptions) replaces them instead of being overridden
+# by them: options on the command line win over JDK_JAVA_OPTIONS.
+ENV JDK_JAVA_OPTIONS="-XX:MaxRAMPercentage=75 -XX:MetaspaceSize=64m -XX:+ExitOnOutOfMemoryError"
+ENTRYPOINT ["java", "-jar", "/app/stateguard.jar"]
 CMD ["serve"]
