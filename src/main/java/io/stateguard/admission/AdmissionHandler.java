@@ -303,7 +303,11 @@ final class AdmissionHandler implements Handler<RoutingContext> {
    * request arrived ({@link System#nanoTime()}), for the event's latency.
    */
   Decided decide(AdmissionReview review, long received) throws ReviewException {
-    ReviewCodec.Request request = ReviewCodec.request(review);
+    // A StatefulSet scale is decided as the UPDATE of the stored set it amounts to (ScaleReviews).
+    ScaleReviews.Translated scale =
+        ScaleReviews.translate(
+            endpoint, review.getRequest(), ReviewCodec.request(review), view, metrics);
+    ReviewCodec.Request request = scale.request();
     if (request.admission().isEmpty()) {
       // Nothing decodable to name the event after (a kind the model does not know): counted only.
       return new Decided(notCovered(request), null);
@@ -311,6 +315,11 @@ final class AdmissionHandler implements Handler<RoutingContext> {
     Admission admission = request.admission().get();
     LivePolicies.Snapshot snapshot = policies.current();
     PolicyEngine engine = snapshot.engine();
+    if (scale.answer().isPresent()) {
+      AdmissionReview answer = scale.answer().get();
+      return new Decided(
+          answer, event(admission, Verdict.allow(), answer, snapshot.version(), received));
+    }
     if (endpoint == Endpoint.MUTATE) {
       return mutate(engine, request, admission, snapshot.version(), received);
     }

@@ -31,6 +31,9 @@ import java.util.regex.Pattern;
  *       object on {@code /mutate};
  *   <li>{@code stateguard_admission_errors_total{endpoint}}: reviews that failed inside the webhook
  *       (answered 500);
+ *   <li>{@code stateguard_admission_scales_not_judged_total{reason}}: StatefulSet scale requests
+ *       allowed unjudged because the cluster view could not give the stored set ({@link
+ *       ScaleReviews.NotJudged}); each is also a {@code not_covered} review;
  *   <li>{@code stateguard_policy_reloads_total{result}} and {@code
  *       stateguard_certificate_reloads_total{result}}: {@code success} or {@code failure}.
  * </ul>
@@ -116,6 +119,11 @@ final class WebhookMetrics {
   /** One mutation that changed an object. */
   void mutation(String id) {
     counter("stateguard_admission_mutations_total", "mutation", id).increment();
+  }
+
+  /** One StatefulSet scale allowed without being judged, and why. */
+  void scaleNotJudged(ScaleReviews.NotJudged reason) {
+    counter("stateguard_admission_scales_not_judged_total", "reason", reason.label()).increment();
   }
 
   void error(Endpoint endpoint) {

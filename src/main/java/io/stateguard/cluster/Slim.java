@@ -5,6 +5,8 @@ import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimSpec;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -13,6 +15,7 @@ import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceSpec;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetPersistentVolumeClaimRetentionPolicy;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetSpec;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetStatus;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
@@ -43,7 +46,11 @@ import java.util.function.Predicate;
  *   <li>StatefulSet: {@code spec.replicas}, {@code selector}, {@code serviceName}, {@code
  *       podManagementPolicy}, the pod template's labels and its containers' and init containers'
  *       names and images (PDB selection, replica counts, policy matching and workload
- *       classification by image), and the replica counts of {@code status};
+ *       classification by image), {@code persistentVolumeClaimRetentionPolicy}, each claim
+ *       template's name, {@code storageClassName} and {@value #BETA_CLASS} annotation (what a
+ *       change of replicas through the {@code scale} subresource, judged against this copy, does to
+ *       the members' volumes: {@code scale-down}, {@code storage-class}), and the replica counts of
+ *       {@code status};
  *   <li>PodDisruptionBudget: the whole {@code spec} ({@code selector}, {@code minAvailable}, {@code
  *       maxUnavailable}, {@code unhealthyPodEvictionPolicy}), and the counts of {@code status}
  *       without its conditions;
@@ -70,6 +77,9 @@ final class Slim {
   /** The beta form of {@link #DEFAULT_CLASS}, still honoured by the API server. */
   static final String BETA_DEFAULT = "storageclass.beta.kubernetes.io/is-default-class";
 
+  /** The annotation that named a claim template's StorageClass before {@code storageClassName}. */
+  static final String BETA_CLASS = "volume.beta.kubernetes.io/storage-class";
+
   /** The pod condition types kept. */
   static final Set<String> POD_CONDITIONS = Set.of("Ready", "DisruptionTarget");
 
@@ -86,7 +96,9 @@ final class Slim {
     if (spec != null) {
       StatefulSetSpec s = new StatefulSetSpec();
       s.setAdditionalProperties(Map.of());
-      s.setVolumeClaimTemplates(List.of());
+      s.setVolumeClaimTemplates(claimTemplates(spec.getVolumeClaimTemplates()));
+      s.setPersistentVolumeClaimRetentionPolicy(
+          retention(spec.getPersistentVolumeClaimRetentionPolicy()));
       s.setReplicas(spec.getReplicas());
       s.setSelector(selector(spec.getSelector()));
       s.setServiceName(spec.getServiceName());
@@ -287,6 +299,59 @@ final class Slim {
       out.setOwnerReferences(List.copyOf(kept));
     }
     return out;
+  }
+
+  private static StatefulSetPersistentVolumeClaimRetentionPolicy retention(
+      StatefulSetPersistentVolumeClaimRetentionPolicy in) {
+    if (in == null) {
+      return null;
+    }
+    StatefulSetPersistentVolumeClaimRetentionPolicy out =
+        new StatefulSetPersistentVolumeClaimRetentionPolicy();
+    out.setAdditionalProperties(Map.of());
+    out.setWhenDeleted(intern(in.getWhenDeleted()));
+    out.setWhenScaled(intern(in.getWhenScaled()));
+    return out;
+  }
+
+  /** Each claim template's name and StorageClass (by field or by the beta annotation) only. */
+  private static List<PersistentVolumeClaim> claimTemplates(List<PersistentVolumeClaim> in) {
+    if (in == null || in.isEmpty()) {
+      return List.of();
+    }
+    List<PersistentVolumeClaim> out = new ArrayList<>(in.size());
+    for (PersistentVolumeClaim t : in) {
+      if (t == null) {
+        continue;
+      }
+      PersistentVolumeClaim kept = new PersistentVolumeClaim();
+      kept.setAdditionalProperties(Map.of());
+      ObjectMeta meta = new ObjectMeta();
+      meta.setAdditionalProperties(Map.of());
+      meta.setFinalizers(List.of());
+      meta.setManagedFields(List.of());
+      meta.setOwnerReferences(List.of());
+      meta.setLabels(Map.of());
+      meta.setAnnotations(Map.of());
+      if (t.getMetadata() != null) {
+        meta.setName(intern(t.getMetadata().getName()));
+        Map<String, String> annotations = t.getMetadata().getAnnotations();
+        String beta = annotations == null ? null : annotations.get(BETA_CLASS);
+        if (beta != null) {
+          meta.setAnnotations(Map.of(BETA_CLASS, intern(beta)));
+        }
+      }
+      kept.setMetadata(meta);
+      if (t.getSpec() != null) {
+        PersistentVolumeClaimSpec spec = new PersistentVolumeClaimSpec();
+        spec.setAdditionalProperties(Map.of());
+        spec.setAccessModes(List.of());
+        spec.setStorageClassName(intern(t.getSpec().getStorageClassName()));
+        kept.setSpec(spec);
+      }
+      out.add(kept);
+    }
+    return List.copyOf(out);
   }
 
   private static PodTemplateSpec template(PodTemplateSpec in) {

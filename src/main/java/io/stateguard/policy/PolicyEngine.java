@@ -260,12 +260,24 @@ public final class PolicyEngine {
   }
 
   /**
-   * The rules {@link #evaluate} runs: those of creates and updates of StatefulSets and PDBs, and of
-   * StatefulSet deletes. Pod deletes go through {@link #evaluateDisruption}, which needs the live
-   * members of the set.
+   * The subresource of a change of replicas ({@code kubectl scale}): an UPDATE whose object is the
+   * stored StatefulSet with the requested replicas, judged only by the rules that check {@link
+   * RuleInfo.Target#STATEFULSET_SCALE}.
+   */
+  public static final String SCALE = "scale";
+
+  /**
+   * The rules {@link #evaluate} runs: those of creates and updates of StatefulSets and PDBs, of
+   * StatefulSet scales, and of StatefulSet deletes. Pod deletes go through {@link
+   * #evaluateDisruption}, which needs the live members of the set.
    */
   private static Optional<RuleInfo.Target> target(Admission admission) {
     Operation op = admission.operation();
+    if (op == Operation.UPDATE
+        && SCALE.equals(admission.subResource())
+        && admission.object().orElse(null) instanceof StatefulSet) {
+      return Optional.of(RuleInfo.Target.STATEFULSET_SCALE);
+    }
     if (op == Operation.CREATE || op == Operation.UPDATE) {
       return admission.object().flatMap(PolicyEngine::target);
     }

@@ -35,6 +35,13 @@ public record RuleInfo(
    */
   public enum Target {
     STATEFULSET("StatefulSet"),
+    /**
+     * StatefulSet UPDATE through the {@code scale} subresource ({@code kubectl scale},
+     * autoscalers): the rule sees the stored set as the cluster view holds it, with the old and the
+     * new replica count. Only rules that judge a change of replicas, and need nothing of the set
+     * the view's copy may lack, check it (docs/adr/0009).
+     */
+    STATEFULSET_SCALE("StatefulSet scale"),
     PDB("PodDisruptionBudget"),
     /** StatefulSet DELETE: the rule sees the set being deleted and the DeleteOptions. */
     STATEFULSET_DELETE("StatefulSet DELETE"),

@@ -274,8 +274,20 @@ class ChartWebhooksIT {
     Hook validate =
         hooks.stream().filter(h -> h.configuration().equals("validating")).findFirst().get();
     assertThat(validate.resources())
-        .containsExactlyInAnyOrder("statefulsets", "poddisruptionbudgets");
+        .containsExactlyInAnyOrder("statefulsets", "statefulsets/scale", "poddisruptionbudgets");
     assertThat(validate.operations()).containsExactlyInAnyOrder("CREATE", "UPDATE", "DELETE");
+    assertThat(validate.rules())
+        .as("kubectl scale and autoscalers: only UPDATEs of apps/v1 statefulsets/scale")
+        .filteredOn(r -> r.getResources().contains("statefulsets/scale"))
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.getResources()).containsExactly("statefulsets/scale");
+              assertThat(r.getApiGroups()).containsExactly("apps");
+              assertThat(r.getApiVersions()).containsExactly("v1");
+              assertThat(r.getOperations()).containsExactly("UPDATE");
+              assertThat(r.getScope()).isEqualTo("Namespaced");
+            });
     assertThat(validate.rules())
         .as("deletes only of StatefulSets (statefulset-delete-protection), never of PDBs")
         .filteredOn(r -> r.getOperations().contains("DELETE"))

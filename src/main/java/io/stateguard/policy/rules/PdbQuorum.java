@@ -34,7 +34,9 @@ import java.util.OptionalInt;
  * the updated set in place of the stored one, and a problem is reported only when the update causes
  * it: a budget that already failed before is its own admission's finding, not this update's. A
  * CREATE is not checked this way: a report evaluates the budget itself, and in a cluster the
- * budget's own admission was judged when it was made.
+ * budget's own admission was judged when it was made. A change through the {@code scale}
+ * subresource ({@code kubectl scale}, autoscalers) is judged the same way, as an update of the
+ * stored set to the new replica count ({@link RuleInfo.Target#STATEFULSET_SCALE}).
  */
 final class PdbQuorum implements Rule {
 
@@ -49,14 +51,14 @@ final class PdbQuorum implements Rule {
               + " stops accepting writes until they return. A budget is checked when it is created"
               + " or changed, and again when a StatefulSet it selects is updated: scaling from 3"
               + " to 5 members raises the quorum to 3, above a minAvailable: 2 that was right"
-              + " before.",
+              + " before (with kubectl apply or edit, and with kubectl scale or an autoscaler).",
           "Set minAvailable to the quorum size, or maxUnavailable to replicas minus the quorum"
               + " size; give each quorum StatefulSet a budget of its own, and change the budget"
               + " before scaling the set.",
           Mode.ENFORCE,
           RuleInfo.Target.PDB,
           List.of(),
-          List.of(RuleInfo.Target.STATEFULSET));
+          List.of(RuleInfo.Target.STATEFULSET, RuleInfo.Target.STATEFULSET_SCALE));
 
   @Override
   public RuleInfo info() {
@@ -176,9 +178,13 @@ final class PdbQuorum implements Rule {
 
   private static String override(RuleContext ctx) {
     List<String> annotations = ctx.policy().breakGlassAnnotations();
-    return annotations.isEmpty()
-        ? "set the mode of pdb-quorum for this workload in its policy to accept it"
-        : "to accept it, annotate the set " + annotations.get(0) + ": \"<reason>\" in this update";
+    if (annotations.isEmpty()) {
+      return "set the mode of pdb-quorum for this workload in its policy to accept it";
+    }
+    if (ScaleDownRule.viaScale(ctx)) {
+      return "to accept it, " + ScaleDownRule.annotateBeforeScaling(ctx, annotations.get(0));
+    }
+    return "to accept it, annotate the set " + annotations.get(0) + ": \"<reason>\" in this update";
   }
 
   /** A selected quorum set whose quorum the budget does not keep, and what to tell about it. */

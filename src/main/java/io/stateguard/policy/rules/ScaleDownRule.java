@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSetPersistentVolumeClaimRete
 import io.stateguard.policy.Mode;
 import io.stateguard.policy.Operation;
 import io.stateguard.policy.ParamSpec;
+import io.stateguard.policy.PolicyEngine;
 import io.stateguard.policy.QuorumSize;
 import io.stateguard.policy.Rule;
 import io.stateguard.policy.RuleContext;
@@ -26,8 +27,10 @@ import java.util.List;
  * entirely at 0. Caches and unclassified workloads scale as their owners like.
  *
  * <p>The rule sees updates of the StatefulSet object ({@code kubectl apply}, {@code edit}, {@code
- * patch}); a change through the {@code scale} subresource ({@code kubectl scale}, autoscalers)
- * carries a Scale object, not the set, and is not checked here.
+ * patch}) and changes through the {@code scale} subresource ({@code kubectl scale}, autoscalers),
+ * which the webhook judges as an update of the stored set from the old to the new replica count
+ * ({@link RuleInfo.Target#STATEFULSET_SCALE}). A scale request cannot carry an annotation, so there
+ * the break-glass annotation must be on the set before it is scaled.
  */
 final class ScaleDownRule implements Rule {
 
@@ -44,14 +47,16 @@ final class ScaleDownRule implements Rule {
               + " votes, and the system stops accepting writes. Scaling to 0 stops it entirely"
               + " (and with persistentVolumeClaimRetentionPolicy.whenScaled: Delete also deletes"
               + " every member's volume). The rule checks updates of the StatefulSet object"
-              + " (kubectl apply, edit, patch); kubectl scale and autoscalers change replicas"
-              + " through the scale subresource, which this rule does not see.",
+              + " (kubectl apply, edit, patch) and changes through its scale subresource"
+              + " (kubectl scale, autoscalers).",
           "Scale a quorum workload down by at most n - quorum(n) members per step (5 to 3, then"
               + " 3 to 2, under a majority quorum), and let the membership follow each step before"
               + " the next. To scale one set further at once, or to 0, on purpose, annotate it"
               + " stateguard.io/break-glass: \"<reason>\" in the same update (and remove the"
-              + " annotation afterwards: it lifts enforcement from every later update too); for a"
-              + " class of workloads, set the rule's mode in a policy.",
+              + " annotation afterwards: it lifts enforcement from every later update too);"
+              + " before kubectl scale, annotate the set first with kubectl annotate, since a"
+              + " scale request carries no annotations. For a class of workloads, set the rule's"
+              + " mode in a policy.",
           Mode.WARN,
           RuleInfo.Target.STATEFULSET,
           List.of(
@@ -59,7 +64,8 @@ final class ScaleDownRule implements Rule {
                   ZERO_CLASSES,
                   List.of("database"),
                   "Workload classes besides quorum for which scaling to 0 replicas is reported;"
-                      + " quorum workloads are always checked.")));
+                      + " quorum workloads are always checked.")),
+          List.of(RuleInfo.Target.STATEFULSET_SCALE));
 
   @Override
   public RuleInfo info() {
@@ -180,9 +186,32 @@ final class ScaleDownRule implements Rule {
     if (annotations.isEmpty()) {
       return purpose + ", set the mode of scale-down for this workload in its policy";
     }
+    if (viaScale(ctx)) {
+      return purpose + ", " + annotateBeforeScaling(ctx, annotations.get(0));
+    }
     return purpose
         + ", annotate the set "
         + annotations.get(0)
         + ": \"<reason>\" in the same update";
+  }
+
+  /** Whether {@code ctx} judges a change through the {@code scale} subresource. */
+  static boolean viaScale(RuleContext ctx) {
+    return PolicyEngine.SCALE.equals(ctx.admission().subResource());
+  }
+
+  /**
+   * How to break glass for a scale: a Scale carries no annotations, so the set is annotated first
+   * and scaled again ({@code annotate the set first: kubectl annotate statefulset zk -n data
+   * stateguard.io/break-glass="<reason>", then scale it again}).
+   */
+  static String annotateBeforeScaling(RuleContext ctx, String annotation) {
+    return "annotate the set first: kubectl annotate statefulset "
+        + ctx.subjectRef().name()
+        + " -n "
+        + ctx.subjectRef().namespace()
+        + " "
+        + annotation
+        + "=\"<reason>\", then scale it again";
   }
 }

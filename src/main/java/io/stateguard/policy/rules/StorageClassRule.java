@@ -30,7 +30,9 @@ import java.util.stream.Collectors;
  *
  * <p>On CREATE every template is judged. Claim templates cannot change afterwards, so on UPDATE
  * only what concerns the claims a scale-up is about to create is reported: a class that is missing
- * (deleted since), or no default class.
+ * (deleted since), or no default class; the same for a scale-up through the {@code scale}
+ * subresource ({@link RuleInfo.Target#STATEFULSET_SCALE}), judged on the cluster view's copy of the
+ * set, which keeps each claim template's name and class.
  */
 final class StorageClassRule implements Rule {
 
@@ -68,7 +70,8 @@ final class StorageClassRule implements Rule {
               ParamSpec.bool(
                   VOLUME_EXPANSION,
                   true,
-                  "Report claim templates whose class does not set allowVolumeExpansion: true.")));
+                  "Report claim templates whose class does not set allowVolumeExpansion: true.")),
+          List.of(RuleInfo.Target.STATEFULSET_SCALE));
 
   @Override
   public RuleInfo info() {

@@ -204,7 +204,9 @@ class PdbQuorumUpdateTest {
     // Then: the id stays the one policies name, the budget stays its target
     assertThat(info.id()).isEqualTo("pdb-quorum");
     assertThat(info.target()).isEqualTo(RuleInfo.Target.PDB);
-    assertThat(info.targets()).containsExactly(RuleInfo.Target.PDB, RuleInfo.Target.STATEFULSET);
+    assertThat(info.targets())
+        .containsExactly(
+            RuleInfo.Target.PDB, RuleInfo.Target.STATEFULSET, RuleInfo.Target.STATEFULSET_SCALE);
     assertThat(engine.rulesFor(Admission.ofManifest("uid", zk), view(zk)))
         .extracting(RuleInfo::id)
         .containsExactly("pdb-quorum");
