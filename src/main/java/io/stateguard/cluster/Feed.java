@@ -13,7 +13,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +40,7 @@ final class Feed<T extends HasMetadata> {
 
   private final String resource;
   private final Supplier<SharedIndexInformer<T>> factory;
-  private final BooleanSupplier reachable;
+  private final Supplier<Instant> failedProbeSent;
   private final String server;
   private final Clock clock;
   private final Instant started;
@@ -51,6 +50,8 @@ final class Feed<T extends HasMetadata> {
   private volatile SharedIndexInformer<T> relisting;
   // Set by a failure or an unreachable server once synced: the cache may have missed events.
   private volatile boolean outage;
+  // When the informer above last had a full list in its cache.
+  private volatile Instant listedAt;
 
   // Written by the informer's threads (failed) and read by everyone.
   private volatile String problem;
@@ -64,19 +65,19 @@ final class Feed<T extends HasMetadata> {
   /**
    * @param resource the resource's name, for logs and metrics
    * @param factory a new, not yet started informer with its item store and indexes
-   * @param reachable whether the API server answered its last probe
+   * @param failedProbeSent when the last probe of the API server was sent, if it failed; else null
    * @param server the API server's address, for logs
    */
   Feed(
       String resource,
       Supplier<SharedIndexInformer<T>> factory,
-      BooleanSupplier reachable,
+      Supplier<Instant> failedProbeSent,
       String server,
       Clock clock,
       Duration warnAfter) {
     this.resource = resource;
     this.factory = factory;
-    this.reachable = reachable;
+    this.failedProbeSent = failedProbeSent;
     this.server = server;
     this.clock = clock;
     this.warnAfter = warnAfter;
@@ -97,7 +98,26 @@ final class Feed<T extends HasMetadata> {
   /** Starts listing and watching; the future completes once the first list is in the cache. */
   CompletableFuture<Void> start() {
     // Current as of the moment the first list is in, even if no check runs before a later outage.
-    return informer.start().toCompletableFuture().thenRun(() -> lastCurrent = clock.instant());
+    return informer
+        .start()
+        .toCompletableFuture()
+        .thenRun(
+            () -> {
+              listedAt = clock.instant();
+              lastCurrent = listedAt;
+            });
+  }
+
+  /**
+   * Whether a probe sent since the cache was listed failed. A failed probe sent before says nothing
+   * about the cache: when the API server could not be reached at the start, the first list (which
+   * got through) would otherwise be followed by a needless relist of everything, and the cache
+   * would show as stale until the next probe.
+   */
+  private boolean unreachable() {
+    Instant failed = failedProbeSent.get();
+    Instant listed = listedAt;
+    return failed != null && (listed == null || !failed.isBefore(listed));
   }
 
   /** Whether the first full list is in the cache. */
@@ -189,7 +209,7 @@ final class Feed<T extends HasMetadata> {
   private boolean current() {
     return informer.hasSynced()
         && informer.isWatching()
-        && reachable.getAsBoolean()
+        && !unreachable()
         && !outage
         && relisting == null;
   }
@@ -201,10 +221,10 @@ final class Feed<T extends HasMetadata> {
    */
   void check() {
     Instant now = clock.instant();
-    if (informer.hasSynced() && !reachable.getAsBoolean()) {
+    if (informer.hasSynced() && unreachable()) {
       outage = true;
     }
-    if (outage && reachable.getAsBoolean() && relisting == null) {
+    if (outage && failedProbeSent.get() == null && relisting == null) {
       relist();
     }
     if (current()) {
@@ -268,6 +288,7 @@ final class Feed<T extends HasMetadata> {
                 return;
               }
               SharedIndexInformer<T> old = informer;
+              listedAt = clock.instant();
               informer = next;
               relisting = null;
               old.stop();
@@ -296,8 +317,7 @@ final class Feed<T extends HasMetadata> {
   CacheState state() {
     Instant now = clock.instant();
     boolean current = current();
-    String p =
-        problem != null ? problem : reachable.getAsBoolean() ? null : "API server unreachable";
+    String p = problem != null ? problem : unreachable() ? "API server unreachable" : null;
     return new CacheState(
         resource,
         informer.hasSynced(),

@@ -79,7 +79,7 @@ public final class InformerClusterView implements ClusterView, AutoCloseable {
 
   private InformerClusterView(KubernetesClient client, Clock clock, Duration warnAfter) {
     this.server = client.getMasterUrl() == null ? "(unknown)" : client.getMasterUrl().toString();
-    this.probe = new Probe(client, PROBE_TIMEOUT);
+    this.probe = new Probe(client, PROBE_TIMEOUT, clock);
     statefulSets =
         feed(
             "statefulsets",
@@ -195,7 +195,7 @@ public final class InformerClusterView implements ClusterView, AutoCloseable {
           informer.itemStore(new SlimStore<>(slim));
           return informer;
         };
-    return new Feed<>(resource, factory, probe::reachable, server, clock, warnAfter);
+    return new Feed<>(resource, factory, probe::failedProbeSent, server, clock, warnAfter);
   }
 
   private static List<String> owningSetKey(Pod pod) {
@@ -226,7 +226,12 @@ public final class InformerClusterView implements ClusterView, AutoCloseable {
    * statefulsets (ConnectException: Connection refused), pods}. For {@code /readyz}.
    */
   public Optional<String> notReady() {
-    List<CacheState> missing = caches().stream().filter(c -> !c.synced()).toList();
+    return notReady(server, caches());
+  }
+
+  /** {@link #notReady}'s text for the caches of {@code server} in {@code caches}. */
+  static Optional<String> notReady(String server, List<CacheState> caches) {
+    List<CacheState> missing = caches.stream().filter(c -> !c.synced()).toList();
     if (missing.isEmpty()) {
       return Optional.empty();
     }

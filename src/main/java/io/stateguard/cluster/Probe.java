@@ -3,7 +3,9 @@ package io.stateguard.cluster;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.http.HttpRequest;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -20,10 +22,13 @@ final class Probe {
   private final String url;
   private final Duration timeout;
   private final AtomicBoolean inFlight = new AtomicBoolean();
+  private final Clock clock;
   private volatile boolean reachable = true;
   private volatile String problem;
+  private volatile Instant failedProbeSent;
 
-  Probe(KubernetesClient client, Duration timeout) {
+  Probe(KubernetesClient client, Duration timeout, Clock clock) {
+    this.clock = clock;
     this.http = client.getHttpClient();
     String master = client.getMasterUrl().toString();
     this.url = (master.endsWith("/") ? master : master + "/") + "version";
@@ -35,6 +40,7 @@ final class Probe {
     if (!inFlight.compareAndSet(false, true)) {
       return;
     }
+    Instant sent = clock.instant();
     HttpRequest request =
         http.newHttpRequestBuilder()
             .uri(url)
@@ -48,15 +54,18 @@ final class Probe {
                 if (error == null) {
                   reachable = true;
                   problem = null;
+                  failedProbeSent = null;
                 } else {
                   reachable = false;
                   problem = Feed.describe(error);
+                  failedProbeSent = sent;
                 }
                 inFlight.set(false);
               });
     } catch (RuntimeException e) {
       reachable = false;
       problem = Feed.describe(e);
+      failedProbeSent = sent;
       inFlight.set(false);
     }
   }
@@ -64,6 +73,14 @@ final class Probe {
   /** Whether the last probe got an answer (true until one fails). */
   boolean reachable() {
     return reachable;
+  }
+
+  /**
+   * When the last probe was sent, if it failed; null once one gets an answer. A cache listed after
+   * that moment is not made stale by it: the list itself got through.
+   */
+  Instant failedProbeSent() {
+    return failedProbeSent;
   }
 
   /** Why the last probe failed, or null. */

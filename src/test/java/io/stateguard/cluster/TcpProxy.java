@@ -16,16 +16,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * (connection refused), {@link #up} listens again on the same port, {@link #dropConnections} cuts
  * the open connections (a watch that drops) and keeps listening.
  */
-final class TcpProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable {
 
   private final InetSocketAddress target;
   private final int port;
-  private final Set<Socket> clients = ConcurrentHashMap.newKeySet();
-  private final Set<Socket> upstreams = ConcurrentHashMap.newKeySet();
+  private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
   private ServerSocket server;
 
   /** A proxy to {@code targetPort} on 127.0.0.1, listening when {@code up}. */
-  TcpProxy(int targetPort, boolean up) throws IOException {
+  public TcpProxy(int targetPort, boolean up) throws IOException {
     this.target = new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort);
     try (ServerSocket probe = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       this.port = probe.getLocalPort();
@@ -35,12 +34,12 @@ final class TcpProxy implements AutoCloseable {
     }
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
   /** Listens (again) on the proxy's port. */
-  synchronized void up() throws IOException {
+  public synchronized void up() throws IOException {
     if (server != null) {
       return;
     }
@@ -54,7 +53,7 @@ final class TcpProxy implements AutoCloseable {
   }
 
   /** Refuses connections and cuts the open ones: the API server is unreachable. */
-  synchronized void down() throws IOException {
+  public synchronized void down() throws IOException {
     if (server != null) {
       server.close();
       server = null;
@@ -63,16 +62,14 @@ final class TcpProxy implements AutoCloseable {
   }
 
   /**
-   * Cuts every client connection; new ones are accepted as before. The mock API server's side of
-   * each connection stays open and is read to the end, so that the mock never blocks writing watch
-   * events to a client that is gone (it does not notice an abrupt close); it is closed with the
-   * proxy.
+   * Cuts every open connection, on both sides (as a network failure would); new ones are accepted
+   * as before.
    */
-  void dropConnections() {
-    for (Socket s : clients) {
+  public void dropConnections() {
+    for (Socket s : sockets) {
       close(s);
     }
-    clients.clear();
+    sockets.clear();
   }
 
   private void accept(ServerSocket s) {
@@ -83,59 +80,47 @@ final class TcpProxy implements AutoCloseable {
       } catch (IOException e) {
         return; // closed by down()
       }
+      Socket upstream = new Socket();
+      sockets.add(client);
+      sockets.add(upstream);
+      if (s.isClosed()) {
+        // Accepted just as the proxy went down, perhaps after down() cut the open connections.
+        close(client);
+        close(upstream);
+        return;
+      }
       try {
-        Socket upstream = new Socket();
         upstream.connect(target, 5_000);
-        clients.add(client);
-        upstreams.add(upstream);
-        pump(client, upstream, false);
-        pump(upstream, client, true);
+        pump(client, upstream);
+        pump(upstream, client);
       } catch (IOException e) {
         close(client);
+        close(upstream);
       }
     }
   }
 
-  /**
-   * Copies {@code from} to {@code to} until either side closes. When {@code drain}, a failed write
-   * (the client was cut) does not stop the reading: the rest is read and discarded.
-   */
-  private void pump(Socket from, Socket to, boolean drain) {
+  /** Copies {@code from} to {@code to} until either side closes or fails, then closes both. */
+  private void pump(Socket from, Socket to) {
     Thread t =
         new Thread(
             () -> {
               byte[] buffer = new byte[16 * 1024];
-              boolean writing = true;
               try {
                 InputStream in = from.getInputStream();
                 OutputStream out = to.getOutputStream();
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
-                  if (writing) {
-                    try {
-                      out.write(buffer, 0, n);
-                      out.flush();
-                    } catch (IOException e) {
-                      if (!drain) {
-                        throw e;
-                      }
-                      writing = false;
-                    }
-                  }
+                  out.write(buffer, 0, n);
+                  out.flush();
                 }
               } catch (IOException e) {
                 // cut
               } finally {
-                if (drain) {
-                  // The mock closed its side (or failed): nothing more can come; close both.
-                  close(from);
-                  close(to);
-                  upstreams.remove(from);
-                  clients.remove(to);
-                } else {
-                  close(from); // the client's side; the mock's side stays open (see above)
-                  clients.remove(from);
-                }
+                close(from);
+                close(to);
+                sockets.remove(from);
+                sockets.remove(to);
               }
             },
             "proxy-pump-" + port);
@@ -154,9 +139,5 @@ final class TcpProxy implements AutoCloseable {
   @Override
   public synchronized void close() throws IOException {
     down();
-    for (Socket s : upstreams) {
-      close(s);
-    }
-    upstreams.clear();
   }
 }
