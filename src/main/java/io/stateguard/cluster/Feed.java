@@ -41,6 +41,7 @@ final class Feed<T extends HasMetadata> {
   private final String resource;
   private final Supplier<SharedIndexInformer<T>> factory;
   private final Supplier<Instant> failedProbeSent;
+  private final Supplier<Instant> lostProbeSent;
   private final String server;
   private final Clock clock;
   private final Instant started;
@@ -66,18 +67,22 @@ final class Feed<T extends HasMetadata> {
    * @param resource the resource's name, for logs and metrics
    * @param factory a new, not yet started informer with its item store and indexes
    * @param failedProbeSent when the last probe of the API server was sent, if it failed; else null
+   * @param lostProbeSent when the last probe was sent, if it failed for want of a connection (not
+   *     for a slow answer); else null
    * @param server the API server's address, for logs
    */
   Feed(
       String resource,
       Supplier<SharedIndexInformer<T>> factory,
       Supplier<Instant> failedProbeSent,
+      Supplier<Instant> lostProbeSent,
       String server,
       Clock clock,
       Duration warnAfter) {
     this.resource = resource;
     this.factory = factory;
     this.failedProbeSent = failedProbeSent;
+    this.lostProbeSent = lostProbeSent;
     this.server = server;
     this.clock = clock;
     this.warnAfter = warnAfter;
@@ -115,9 +120,22 @@ final class Feed<T extends HasMetadata> {
    * would show as stale until the next probe.
    */
   private boolean unreachable() {
-    Instant failed = failedProbeSent.get();
+    return since(failedProbeSent.get());
+  }
+
+  /**
+   * Whether a probe sent since the cache was listed found no connection to the server: its watch is
+   * down too, and may miss events (the mock API server's watch, unlike a real one, does not replay
+   * what happened while it was down; neither does any server whose event history was compacted
+   * meanwhile, in which case the informer relists by itself).
+   */
+  private boolean disconnected() {
+    return since(lostProbeSent.get());
+  }
+
+  private boolean since(Instant probeSent) {
     Instant listed = listedAt;
-    return failed != null && (listed == null || !failed.isBefore(listed));
+    return probeSent != null && (listed == null || !probeSent.isBefore(listed));
   }
 
   /** Whether the first full list is in the cache. */
@@ -218,10 +236,15 @@ final class Feed<T extends HasMetadata> {
    * Notes whether the cache is current now, logs when it has not been for {@code warnAfter} (and
    * again when it is current again), and relists once the API server answers after an outage.
    * Called by the view's watchdog thread only.
+   *
+   * <p>An outage is a failed list or watch, or a probe that could not connect at all. A probe that
+   * only timed out (a busy server: one serving the first lists of many informers, say) shows the
+   * cache as not known to be current, but does not make it relist: a relist then would copy every
+   * cache a second time, and add load to a server that is already slow.
    */
   void check() {
     Instant now = clock.instant();
-    if (informer.hasSynced() && unreachable()) {
+    if (informer.hasSynced() && disconnected()) {
       outage = true;
     }
     if (outage && failedProbeSent.get() == null && relisting == null) {

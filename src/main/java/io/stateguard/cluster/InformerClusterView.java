@@ -195,7 +195,8 @@ public final class InformerClusterView implements ClusterView, AutoCloseable {
           informer.itemStore(new SlimStore<>(slim));
           return informer;
         };
-    return new Feed<>(resource, factory, probe::failedProbeSent, server, clock, warnAfter);
+    return new Feed<>(
+        resource, factory, probe::failedProbeSent, probe::lostProbeSent, server, clock, warnAfter);
   }
 
   private static List<String> owningSetKey(Pod pod) {

@@ -3,10 +3,13 @@ package io.stateguard.cluster;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.http.HttpRequest;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -26,6 +29,7 @@ final class Probe {
   private volatile boolean reachable = true;
   private volatile String problem;
   private volatile Instant failedProbeSent;
+  private volatile Instant lostProbeSent;
 
   Probe(KubernetesClient client, Duration timeout, Clock clock) {
     this.clock = clock;
@@ -55,19 +59,44 @@ final class Probe {
                   reachable = true;
                   problem = null;
                   failedProbeSent = null;
+                  lostProbeSent = null;
                 } else {
-                  reachable = false;
-                  problem = Feed.describe(error);
-                  failedProbeSent = sent;
+                  failed(error, sent);
                 }
                 inFlight.set(false);
               });
     } catch (RuntimeException e) {
-      reachable = false;
-      problem = Feed.describe(e);
-      failedProbeSent = sent;
+      failed(e, sent);
       inFlight.set(false);
     }
+  }
+
+  private void failed(Throwable error, Instant sent) {
+    reachable = false;
+    problem = Feed.describe(error);
+    failedProbeSent = sent;
+    if (!slow(error)) {
+      lostProbeSent = sent;
+    }
+  }
+
+  /**
+   * Whether {@code error} says only that the answer took too long: the server accepted the
+   * connection (or it was already open) and is busy, as an API server is while it serves large
+   * lists. That proves nothing about the watches, which get their events over their own
+   * connections. A connection that cannot be made (refused, reset, or not even accepted in time)
+   * does: the watches on that server are down as well.
+   */
+  static boolean slow(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof HttpConnectTimeoutException) {
+        return false;
+      }
+      if (t instanceof HttpTimeoutException || t instanceof TimeoutException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Whether the last probe got an answer (true until one fails). */
@@ -81,6 +110,15 @@ final class Probe {
    */
   Instant failedProbeSent() {
     return failedProbeSent;
+  }
+
+  /**
+   * When the last probe was sent, if it failed because no connection could be made or kept (not
+   * merely slow, see {@link #slow}); null once one gets an answer. Only this makes the caches
+   * relist after the server is back: a slow answer says nothing about the watches.
+   */
+  Instant lostProbeSent() {
+    return lostProbeSent;
   }
 
   /** Why the last probe failed, or null. */
