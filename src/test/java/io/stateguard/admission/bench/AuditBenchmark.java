@@ -56,6 +56,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  */
 public final class AuditBenchmark {
 
+  /** Environment variables passed on to the Kafka webhook's producer (see startWebhook). */
+  private static final String KAFKA_PROPERTY_PREFIX = "BENCH_AUDIT_KAFKA_PROPERTY_";
+
   private static final Path WORK = Path.of("target", "bench-audit");
   private static final Path FIXTURE =
       Path.of("src/test/resources/ApiServerFixtures/statefulset-create.json");
@@ -249,6 +252,23 @@ public final class AuditBenchmark {
     ProcessBuilder builder =
         new ProcessBuilder(command)
             .redirectError(WORK.resolve("webhook-" + t.index + ".log").toFile());
+    // BENCH_AUDIT_KAFKA_PROPERTY_<NAME> reaches the Kafka webhook alone, as its
+    // STATEGUARD_AUDIT_KAFKA_PROPERTY_<NAME> (the others would refuse a Kafka property without
+    // bootstrap servers): producer settings such as compression.type can be compared.
+    if (t.auditArgs.contains("--audit-kafka-bootstrap-servers")) {
+      System.getenv()
+          .forEach(
+              (key, value) -> {
+                if (key.startsWith(KAFKA_PROPERTY_PREFIX)) {
+                  builder
+                      .environment()
+                      .put(
+                          "STATEGUARD_AUDIT_KAFKA_PROPERTY_"
+                              + key.substring(KAFKA_PROPERTY_PREFIX.length()),
+                          value);
+                }
+              });
+    }
     // The null sink's events go to the null device; the others have nothing on stdout.
     builder.redirectOutput(
         t.auditArgs.contains("--audit-stdout")
