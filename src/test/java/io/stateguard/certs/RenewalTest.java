@@ -3,6 +3,7 @@ package io.stateguard.certs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.stateguard.testing.MutableClock;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,7 +21,7 @@ class RenewalTest {
       Renewal.Lifetimes.of(VALIDITY, Optional.empty(), Duration.ofDays(3650));
   static final SubjectNames NAMES = SubjectNames.forService("sg", "ops", List.of());
 
-  private final TestClock clock = new TestClock(Instant.parse("2026-11-20T10:00:00Z"));
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-11-20T10:00:00Z"));
 
   private CertificateSecret first() {
     return Renewal.decide(Optional.empty(), NAMES, LIFETIMES, false, clock).secret();

@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhoo
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.stateguard.testing.MutableClock;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,7 +60,7 @@ class SelfManagedCertificatesIT {
 
   @TempDir Path work;
 
-  private final TestClock clock = new TestClock(Instant.parse("2026-11-20T10:00:00Z"));
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-11-20T10:00:00Z"));
 
   @BeforeEach
   void installWebhookConfigurations() {

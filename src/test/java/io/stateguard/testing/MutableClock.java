@@ -1,4 +1,4 @@
-package io.stateguard.certs;
+package io.stateguard.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,16 +6,16 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock tests move by hand. */
-final class TestClock extends Clock {
+/** A clock tests move by hand (certificate renewal, the audit spool and forwarder). */
+public final class MutableClock extends Clock {
 
   private volatile Instant now;
 
-  TestClock(Instant start) {
+  public MutableClock(Instant start) {
     this.now = start;
   }
 
-  void advance(Duration d) {
+  public void advance(Duration d) {
     now = now.plus(d);
   }
 
