@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
+import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import io.stateguard.policy.ClusterView;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,7 +22,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,7 +84,7 @@ public final class InformerClusterView implements ClusterView, AutoCloseable {
         feed(
             "statefulsets",
             () -> client.apps().statefulSets().inAnyNamespace().withLimit(PAGE).runnableInformer(0),
-            Slim::statefulSet,
+            () -> SlimStore.of(Slim::statefulSet),
             clock,
             warnAfter);
     budgets =
@@ -98,21 +98,21 @@ public final class InformerClusterView implements ClusterView, AutoCloseable {
                     .inAnyNamespace()
                     .withLimit(PAGE)
                     .runnableInformer(0),
-            Slim::podDisruptionBudget,
+            () -> SlimStore.of(Slim::podDisruptionBudget),
             clock,
             warnAfter);
     services =
         feed(
             "services",
             () -> client.services().inAnyNamespace().withLimit(PAGE).runnableInformer(0),
-            Slim::service,
+            () -> SlimStore.of(Slim::service),
             clock,
             warnAfter);
     storageClasses =
         feed(
             "storageclasses",
             () -> client.storage().v1().storageClasses().withLimit(PAGE).runnableInformer(0),
-            Slim::storageClass,
+            () -> SlimStore.of(Slim::storageClass),
             clock,
             warnAfter);
     pods =
@@ -129,7 +129,7 @@ public final class InformerClusterView implements ClusterView, AutoCloseable {
               informer.addIndexers(Map.of(BY_STATEFULSET, InformerClusterView::owningSetKey));
               return informer;
             },
-            Slim::pod,
+            SlimStore::pods,
             clock,
             warnAfter);
     feeds = List.of(statefulSets, budgets, services, storageClasses, pods);
@@ -186,13 +186,13 @@ public final class InformerClusterView implements ClusterView, AutoCloseable {
   private <T extends HasMetadata> Feed<T> feed(
       String resource,
       Supplier<SharedIndexInformer<T>> informers,
-      UnaryOperator<T> slim,
+      Supplier<ItemStore<T>> stores,
       Clock clock,
       Duration warnAfter) {
     Supplier<SharedIndexInformer<T>> factory =
         () -> {
           SharedIndexInformer<T> informer = informers.get();
-          informer.itemStore(new SlimStore<>(slim));
+          informer.itemStore(stores.get());
           return informer;
         };
     return new Feed<>(

@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimSpec;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
@@ -58,9 +57,10 @@ import java.util.function.Predicate;
  *       publishNotReadyAddresses} (is it headless, does it select the set's pods);
  *   <li>StorageClass: {@code provisioner}, {@code allowVolumeExpansion}, {@code reclaimPolicy},
  *       {@code volumeBindingMode} and the default-class annotation;
- *   <li>Pod: the owner references that name a controller, {@code deletionTimestamp}, {@code
- *       spec.nodeName}, {@code status.phase} and the {@code Ready} and {@code DisruptionTarget}
- *       conditions (type and status): who owns a member, is it ready, is it already going.
+ *   <li>Pod: the owner reference that names a controller, {@code deletionTimestamp}, {@code
+ *       status.phase} and the {@code Ready} and {@code DisruptionTarget} conditions (type and
+ *       status): who owns a member, is it ready, is it already going; no {@code spec} (nothing
+ *       reads it from the cache: the quorum guard reads the pods it judges from the API server).
  * </ul>
  *
  * <p>Each function builds a new object from a freshly deserialized one; the input is not kept.
@@ -91,7 +91,7 @@ final class Slim {
   static StatefulSet statefulSet(StatefulSet in) {
     StatefulSet out = new StatefulSet();
     out.setAdditionalProperties(Map.of());
-    out.setMetadata(meta(in.getMetadata(), a -> a.startsWith(OWN_ANNOTATIONS), false));
+    out.setMetadata(meta(in.getMetadata(), a -> a.startsWith(OWN_ANNOTATIONS)));
     StatefulSetSpec spec = in.getSpec();
     if (spec != null) {
       StatefulSetSpec s = new StatefulSetSpec();
@@ -125,7 +125,7 @@ final class Slim {
   static PodDisruptionBudget podDisruptionBudget(PodDisruptionBudget in) {
     PodDisruptionBudget out = new PodDisruptionBudget();
     out.setAdditionalProperties(Map.of());
-    out.setMetadata(meta(in.getMetadata(), a -> a.startsWith(OWN_ANNOTATIONS), false));
+    out.setMetadata(meta(in.getMetadata(), a -> a.startsWith(OWN_ANNOTATIONS)));
     PodDisruptionBudgetSpec spec = in.getSpec();
     if (spec != null) {
       PodDisruptionBudgetSpec s = new PodDisruptionBudgetSpec();
@@ -155,7 +155,7 @@ final class Slim {
   static Service service(Service in) {
     Service out = new Service();
     out.setAdditionalProperties(Map.of());
-    out.setMetadata(meta(in.getMetadata(), a -> a.startsWith(OWN_ANNOTATIONS), false));
+    out.setMetadata(meta(in.getMetadata(), a -> a.startsWith(OWN_ANNOTATIONS)));
     ServiceSpec spec = in.getSpec();
     if (spec != null) {
       ServiceSpec s = new ServiceSpec();
@@ -167,7 +167,7 @@ final class Slim {
       s.setPorts(List.of());
       s.setClusterIP(intern(spec.getClusterIP()));
       s.setType(intern(spec.getType()));
-      s.setSelector(strings(spec.getSelector(), false));
+      s.setSelector(strings(spec.getSelector()));
       s.setPublishNotReadyAddresses(spec.getPublishNotReadyAddresses());
       out.setSpec(s);
     }
@@ -183,8 +183,10 @@ final class Slim {
     out.setMetadata(
         meta(
             in.getMetadata(),
-            a -> a.startsWith(OWN_ANNOTATIONS) || a.equals(DEFAULT_CLASS) || a.equals(BETA_DEFAULT),
-            false));
+            a ->
+                a.startsWith(OWN_ANNOTATIONS)
+                    || a.equals(DEFAULT_CLASS)
+                    || a.equals(BETA_DEFAULT)));
     // With several default classes the API server takes the newest: storage-class does the same.
     if (in.getMetadata() != null) {
       out.getMetadata().setCreationTimestamp(in.getMetadata().getCreationTimestamp());
@@ -196,44 +198,9 @@ final class Slim {
     return out;
   }
 
+  /** The slim pod; the pod cache keeps it packed ({@link PackedPod}), which gives back the same. */
   static Pod pod(Pod in) {
-    Pod out = new Pod();
-    out.setAdditionalProperties(Map.of());
-    out.setMetadata(meta(in.getMetadata(), a -> a.startsWith(OWN_ANNOTATIONS), true));
-    if (in.getSpec() != null) {
-      PodSpec s = emptyPodSpec();
-      s.setNodeName(intern(in.getSpec().getNodeName()));
-      out.setSpec(s);
-    }
-    PodStatus status = in.getStatus();
-    if (status != null) {
-      PodStatus s = new PodStatus();
-      s.setAdditionalProperties(Map.of());
-      s.setAllocatedResources(Map.of());
-      s.setContainerStatuses(List.of());
-      s.setEphemeralContainerStatuses(List.of());
-      s.setHostIPs(List.of());
-      s.setInitContainerStatuses(List.of());
-      s.setNodeAllocatableResourceClaimStatuses(List.of());
-      s.setPodIPs(List.of());
-      s.setResourceClaimStatuses(List.of());
-      s.setPhase(intern(status.getPhase()));
-      List<PodCondition> conditions = new ArrayList<>(2);
-      if (status.getConditions() != null) {
-        for (PodCondition c : status.getConditions()) {
-          if (c != null && POD_CONDITIONS.contains(c.getType())) {
-            PodCondition kept = new PodCondition();
-            kept.setAdditionalProperties(Map.of());
-            kept.setType(intern(c.getType()));
-            kept.setStatus(intern(c.getStatus()));
-            conditions.add(kept);
-          }
-        }
-      }
-      s.setConditions(List.copyOf(conditions));
-      out.setStatus(s);
-    }
-    return out;
+    return PackedPod.of(in).toPod();
   }
 
   /** The name of the StatefulSet that controls {@code pod}, or null when none does. */
@@ -253,7 +220,8 @@ final class Slim {
     return null;
   }
 
-  private static ObjectMeta meta(ObjectMeta in, Predicate<String> keepAnnotation, boolean pod) {
+  /** Metadata with nothing set and every collection empty (and immutable). */
+  static ObjectMeta emptyMeta() {
     ObjectMeta out = new ObjectMeta();
     out.setAdditionalProperties(Map.of());
     out.setFinalizers(List.of());
@@ -261,6 +229,31 @@ final class Slim {
     out.setOwnerReferences(List.of());
     out.setAnnotations(Map.of());
     out.setLabels(Map.of());
+    return out;
+  }
+
+  /** The annotations under {@link #OWN_ANNOTATIONS} of {@code in}, keys interned; immutable. */
+  static Map<String, String> ownAnnotations(Map<String, String> in) {
+    return annotations(in, a -> a.startsWith(OWN_ANNOTATIONS));
+  }
+
+  private static Map<String, String> annotations(
+      Map<String, String> in, Predicate<String> keepAnnotation) {
+    if (in == null || in.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, String> kept = new HashMap<>();
+    in.forEach(
+        (k, v) -> {
+          if (k != null && v != null && keepAnnotation.test(k)) {
+            kept.put(intern(k), v);
+          }
+        });
+    return Map.copyOf(kept);
+  }
+
+  private static ObjectMeta meta(ObjectMeta in, Predicate<String> keepAnnotation) {
+    ObjectMeta out = emptyMeta();
     if (in == null) {
       return out;
     }
@@ -270,18 +263,8 @@ final class Slim {
     out.setResourceVersion(in.getResourceVersion());
     out.setGeneration(in.getGeneration());
     out.setDeletionTimestamp(in.getDeletionTimestamp());
-    out.setLabels(strings(in.getLabels(), pod));
-    if (in.getAnnotations() != null && !in.getAnnotations().isEmpty()) {
-      Map<String, String> kept = new HashMap<>();
-      in.getAnnotations()
-          .forEach(
-              (k, v) -> {
-                if (k != null && v != null && keepAnnotation.test(k)) {
-                  kept.put(intern(k), v);
-                }
-              });
-      out.setAnnotations(Map.copyOf(kept));
-    }
+    out.setLabels(strings(in.getLabels()));
+    out.setAnnotations(annotations(in.getAnnotations(), keepAnnotation));
     if (in.getOwnerReferences() != null && !in.getOwnerReferences().isEmpty()) {
       List<OwnerReference> kept = new ArrayList<>(1);
       for (OwnerReference ref : in.getOwnerReferences()) {
@@ -366,8 +349,7 @@ final class Slim {
     meta.setManagedFields(List.of());
     meta.setOwnerReferences(List.of());
     meta.setAnnotations(Map.of());
-    meta.setLabels(
-        in.getMetadata() == null ? Map.of() : strings(in.getMetadata().getLabels(), false));
+    meta.setLabels(in.getMetadata() == null ? Map.of() : strings(in.getMetadata().getLabels()));
     out.setMetadata(meta);
     if (in.getSpec() != null) {
       PodSpec spec = emptyPodSpec();
@@ -405,7 +387,24 @@ final class Slim {
     return List.copyOf(out);
   }
 
-  private static PodSpec emptyPodSpec() {
+  /** A pod status with nothing set and every collection empty (and immutable). */
+  static PodStatus emptyPodStatus() {
+    PodStatus s = new PodStatus();
+    s.setAdditionalProperties(Map.of());
+    s.setAllocatedResources(Map.of());
+    s.setConditions(List.of());
+    s.setContainerStatuses(List.of());
+    s.setEphemeralContainerStatuses(List.of());
+    s.setHostIPs(List.of());
+    s.setInitContainerStatuses(List.of());
+    s.setNodeAllocatableResourceClaimStatuses(List.of());
+    s.setPodIPs(List.of());
+    s.setResourceClaimStatuses(List.of());
+    return s;
+  }
+
+  /** A pod spec with nothing set and every collection empty (and immutable). */
+  static PodSpec emptyPodSpec() {
     PodSpec s = new PodSpec();
     s.setAdditionalProperties(Map.of());
     s.setContainers(List.of());
@@ -435,7 +434,7 @@ final class Slim {
     }
     LabelSelector out = new LabelSelector();
     out.setAdditionalProperties(Map.of());
-    out.setMatchLabels(strings(in.getMatchLabels(), false));
+    out.setMatchLabels(strings(in.getMatchLabels()));
     if (in.getMatchExpressions() == null || in.getMatchExpressions().isEmpty()) {
       out.setMatchExpressions(List.of());
     } else {
@@ -459,8 +458,8 @@ final class Slim {
     return out;
   }
 
-  /** An immutable copy with interned keys and values (but a pod's own name, which is unique). */
-  private static Map<String, String> strings(Map<String, String> in, boolean pod) {
+  /** An immutable copy with interned keys and values. */
+  private static Map<String, String> strings(Map<String, String> in) {
     if (in == null || in.isEmpty()) {
       return Map.of();
     }
@@ -468,8 +467,7 @@ final class Slim {
     in.forEach(
         (k, v) -> {
           if (k != null && v != null) {
-            boolean unique = pod && k.equals(POD_NAME_LABEL);
-            out.put(intern(k), unique ? v : intern(v));
+            out.put(intern(k), intern(v));
           }
         });
     return Map.copyOf(out);
@@ -479,7 +477,7 @@ final class Slim {
    * The canonical copy of a string many cached objects share. The JVM's string table holds them;
    * only values that repeat across objects are interned (not names or uids).
    */
-  private static String intern(String s) {
+  static String intern(String s) {
     return s == null ? null : s.intern();
   }
 }

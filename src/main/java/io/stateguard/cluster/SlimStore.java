@@ -1,26 +1,45 @@
 package io.stateguard.cluster;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /**
- * An informer's item store that keeps the {@link Slim} copy of each object instead of the object as
- * listed or watched. The informer computes its indexes from the full object and compares resource
- * versions on the stored one, so the slim copy must keep the namespace, the controller owner
- * references and the resource version (it does). Thread-safe, as the informer needs.
+ * An informer's item store that keeps each object in a smaller form than as listed or watched: the
+ * {@link Slim} copy, or, for pods, the {@link PackedPod} (which gives the slim copy back on each
+ * read). The informer computes its indexes from the full object when it stores it, and from the
+ * stored one (as read back) when it replaces or removes it, and compares resource versions on the
+ * stored one, so what is read back keeps the namespace, the controller owner references and the
+ * resource version (it does). Thread-safe, as the informer needs.
+ *
+ * @param <T> the kind
+ * @param <P> the form kept
  */
-final class SlimStore<T extends HasMetadata> implements ItemStore<T> {
+final class SlimStore<T extends HasMetadata, P> implements ItemStore<T> {
 
-  private final ConcurrentMap<String, T> items = new ConcurrentHashMap<>();
-  private final UnaryOperator<T> slim;
+  private final ConcurrentMap<String, P> items = new ConcurrentHashMap<>();
+  private final Function<T, P> pack;
+  private final Function<P, T> unpack;
 
-  SlimStore(UnaryOperator<T> slim) {
-    this.slim = slim;
+  private SlimStore(Function<T, P> pack, Function<P, T> unpack) {
+    this.pack = pack;
+    this.unpack = unpack;
+  }
+
+  /** A store of the slim copies {@code slim} makes. */
+  static <T extends HasMetadata> SlimStore<T, T> of(UnaryOperator<T> slim) {
+    return new SlimStore<>(slim, Function.identity());
+  }
+
+  /** A store of packed pods. */
+  static SlimStore<Pod, PackedPod> pods() {
+    return new SlimStore<>(PackedPod::of, PackedPod::toPod);
   }
 
   @Override
@@ -30,12 +49,12 @@ final class SlimStore<T extends HasMetadata> implements ItemStore<T> {
 
   @Override
   public T put(String key, T object) {
-    return items.put(key, slim.apply(object));
+    return read(items.put(key, pack.apply(object)));
   }
 
   @Override
   public T remove(String key) {
-    return items.remove(key);
+    return read(items.remove(key));
   }
 
   @Override
@@ -45,7 +64,7 @@ final class SlimStore<T extends HasMetadata> implements ItemStore<T> {
 
   @Override
   public Stream<T> values() {
-    return items.values().stream();
+    return items.values().stream().map(unpack);
   }
 
   @Override
@@ -55,6 +74,10 @@ final class SlimStore<T extends HasMetadata> implements ItemStore<T> {
 
   @Override
   public T get(String key) {
-    return items.get(key);
+    return read(items.get(key));
+  }
+
+  private T read(P kept) {
+    return kept == null ? null : unpack.apply(kept);
   }
 }
