@@ -31,8 +31,10 @@ final class PackedPod {
 
   private final String name;
   private final String namespace;
-  private final String uid;
-  private final String resourceVersion;
+  // The resource version as a number when it is one (the API server's are; they are opaque by
+  // contract, so any other is kept as it is): a long instead of a string of 48 bytes.
+  private final long version;
+  private final String otherVersion;
   private final Long generation;
   private final String deletionTimestamp;
   // Keys and values, alternating.
@@ -54,8 +56,8 @@ final class PackedPod {
     if (meta == null) {
       name = null;
       namespace = null;
-      uid = null;
-      resourceVersion = null;
+      version = -1;
+      otherVersion = null;
       generation = null;
       deletionTimestamp = null;
       labels = NO_LABELS;
@@ -67,8 +69,9 @@ final class PackedPod {
     } else {
       name = meta.getName();
       namespace = Slim.intern(meta.getNamespace());
-      uid = meta.getUid();
-      resourceVersion = meta.getResourceVersion();
+      long number = number(meta.getResourceVersion());
+      version = number;
+      otherVersion = number < 0 ? meta.getResourceVersion() : null;
       generation = meta.getGeneration();
       deletionTimestamp = meta.getDeletionTimestamp();
       labels = labels(meta.getLabels(), name);
@@ -100,8 +103,7 @@ final class PackedPod {
     ObjectMeta meta = Slim.emptyMeta();
     meta.setName(name);
     meta.setNamespace(namespace);
-    meta.setUid(uid);
-    meta.setResourceVersion(resourceVersion);
+    meta.setResourceVersion(version < 0 ? otherVersion : Long.toString(version));
     meta.setGeneration(generation);
     meta.setDeletionTimestamp(deletionTimestamp);
     if (labels.length > 0) {
@@ -137,6 +139,25 @@ final class PackedPod {
       out.setStatus(status);
     }
     return out;
+  }
+
+  /** The decimal number {@code text} is (no sign, no leading zero), or -1. */
+  static long number(String text) {
+    if (text == null || text.isEmpty() || text.length() > 18) {
+      return -1;
+    }
+    if (text.length() > 1 && text.charAt(0) == '0') {
+      return -1;
+    }
+    long n = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      n = n * 10 + (c - '0');
+    }
+    return n;
   }
 
   private static String[] labels(Map<String, String> in, String name) {

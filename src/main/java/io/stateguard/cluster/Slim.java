@@ -59,8 +59,9 @@ import java.util.function.Predicate;
  *       {@code volumeBindingMode} and the default-class annotation;
  *   <li>Pod: the owner reference that names a controller, {@code deletionTimestamp}, {@code
  *       status.phase} and the {@code Ready} and {@code DisruptionTarget} conditions (type and
- *       status): who owns a member, is it ready, is it already going; no {@code spec} (nothing
- *       reads it from the cache: the quorum guard reads the pods it judges from the API server).
+ *       status): who owns a member, is it ready, is it already going; neither {@code spec} nor
+ *       {@code uid} (nothing reads them from the cache: the quorum guard reads the pods it judges
+ *       from the API server).
  * </ul>
  *
  * <p>Each function builds a new object from a freshly deserialized one; the input is not kept.

@@ -40,7 +40,7 @@ class PackedPodTest {
 
     assertThat(read.getMetadata().getName()).isEqualTo("zk-1");
     assertThat(read.getMetadata().getNamespace()).isEqualTo(NS);
-    assertThat(read.getMetadata().getUid()).isEqualTo("uid-zk-1");
+    assertThat(read.getMetadata().getUid()).as("not kept: nothing reads it").isNull();
     assertThat(read.getMetadata().getResourceVersion()).isEqualTo("812");
     assertThat(read.getMetadata().getDeletionTimestamp()).isEqualTo("2026-11-21T10:00:00Z");
     assertThat(read.getMetadata().getLabels()).isEqualTo(full.getMetadata().getLabels());
@@ -71,6 +71,25 @@ class PackedPodTest {
     assertThat(read.getMetadata().getOwnerReferences()).isEmpty();
     assertThat(read.getMetadata().getLabels()).isEmpty();
     assertThat(PackedPod.of(new Pod()).toPod().getMetadata().getName()).isNull();
+  }
+
+  @Test
+  void keepsAnyResourceVersionAndReadsItBackAsItWas() {
+    // The API server's are decimal numbers, kept as a number; by contract they are opaque strings
+    for (String version : new String[] {"0", "7", "812", "999999999999999999", "0812", "abc", ""}) {
+      Pod full =
+          new PodBuilder(pod(statefulSet(NS, "zk", 3), 0, true))
+              .editMetadata()
+              .withResourceVersion(version)
+              .endMetadata()
+              .build();
+
+      assertThat(PackedPod.of(full).toPod().getMetadata().getResourceVersion()).isEqualTo(version);
+    }
+    assertThat(PackedPod.of(new Pod()).toPod().getMetadata().getResourceVersion()).isNull();
+    assertThat(PackedPod.number("1234567890123456789"))
+        .as("too long for the number form")
+        .isEqualTo(-1);
   }
 
   @Test

@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
@@ -17,6 +16,7 @@ import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.stateguard.cluster.ClusterObjects;
 import io.stateguard.cluster.InformerClusterView;
+import io.stateguard.cluster.KubeClients;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -153,7 +153,7 @@ public final class ClusterBenchmark {
             .withTrustCerts(true)
             .withRequestTimeout(120_000)
             .build();
-    try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
+    try (KubernetesClient client = KubeClients.client(config)) {
       long start = System.nanoTime();
       try (InformerClusterView view = InformerClusterView.start(client)) {
         view.whenSynced().get(15, TimeUnit.MINUTES);
