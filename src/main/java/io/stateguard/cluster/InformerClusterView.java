@@ -91,7 +91,7 @@ public final class InformerClusterView implements ClusterView, AutoCloseable {
         feed(
             "statefulsets",
             () -> client.apps().statefulSets().inAnyNamespace().withLimit(PAGE).runnableInformer(0),
-            () -> SlimStore.of(Slim::statefulSet),
+            SlimStore::statefulSets,
             clock,
             warnAfter);
     budgets =

@@ -1,22 +1,15 @@
 package io.stateguard.cluster;
 
-import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.OwnerReference;
-import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
-import io.fabric8.kubernetes.api.model.PersistentVolumeClaimSpec;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodStatus;
-import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceSpec;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
-import io.fabric8.kubernetes.api.model.apps.StatefulSetPersistentVolumeClaimRetentionPolicy;
-import io.fabric8.kubernetes.api.model.apps.StatefulSetSpec;
-import io.fabric8.kubernetes.api.model.apps.StatefulSetStatus;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetSpec;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetStatus;
@@ -89,38 +82,11 @@ final class Slim {
 
   private Slim() {}
 
+  /**
+   * The slim set; the cache keeps it packed ({@link PackedStatefulSet}), which gives back the same.
+   */
   static StatefulSet statefulSet(StatefulSet in) {
-    StatefulSet out = new StatefulSet();
-    out.setAdditionalProperties(Map.of());
-    out.setMetadata(meta(in.getMetadata(), a -> a.startsWith(OWN_ANNOTATIONS)));
-    StatefulSetSpec spec = in.getSpec();
-    if (spec != null) {
-      StatefulSetSpec s = new StatefulSetSpec();
-      s.setAdditionalProperties(Map.of());
-      s.setVolumeClaimTemplates(claimTemplates(spec.getVolumeClaimTemplates()));
-      s.setPersistentVolumeClaimRetentionPolicy(
-          retention(spec.getPersistentVolumeClaimRetentionPolicy()));
-      s.setReplicas(spec.getReplicas());
-      s.setSelector(selector(spec.getSelector()));
-      s.setServiceName(spec.getServiceName());
-      s.setPodManagementPolicy(intern(spec.getPodManagementPolicy()));
-      s.setTemplate(template(spec.getTemplate()));
-      out.setSpec(s);
-    }
-    StatefulSetStatus status = in.getStatus();
-    if (status != null) {
-      StatefulSetStatus s = new StatefulSetStatus();
-      s.setAdditionalProperties(Map.of());
-      s.setConditions(List.of());
-      s.setReplicas(status.getReplicas());
-      s.setReadyReplicas(status.getReadyReplicas());
-      s.setAvailableReplicas(status.getAvailableReplicas());
-      s.setCurrentReplicas(status.getCurrentReplicas());
-      s.setUpdatedReplicas(status.getUpdatedReplicas());
-      s.setObservedGeneration(status.getObservedGeneration());
-      out.setStatus(s);
-    }
-    return out;
+    return PackedStatefulSet.of(in).toStatefulSet();
   }
 
   static PodDisruptionBudget podDisruptionBudget(PodDisruptionBudget in) {
@@ -283,109 +249,6 @@ final class Slim {
       out.setOwnerReferences(List.copyOf(kept));
     }
     return out;
-  }
-
-  private static StatefulSetPersistentVolumeClaimRetentionPolicy retention(
-      StatefulSetPersistentVolumeClaimRetentionPolicy in) {
-    if (in == null) {
-      return null;
-    }
-    StatefulSetPersistentVolumeClaimRetentionPolicy out =
-        new StatefulSetPersistentVolumeClaimRetentionPolicy();
-    out.setAdditionalProperties(Map.of());
-    out.setWhenDeleted(intern(in.getWhenDeleted()));
-    out.setWhenScaled(intern(in.getWhenScaled()));
-    return out;
-  }
-
-  /** Each claim template's name and StorageClass (by field or by the beta annotation) only. */
-  private static List<PersistentVolumeClaim> claimTemplates(List<PersistentVolumeClaim> in) {
-    if (in == null || in.isEmpty()) {
-      return List.of();
-    }
-    List<PersistentVolumeClaim> out = new ArrayList<>(in.size());
-    for (PersistentVolumeClaim t : in) {
-      if (t == null) {
-        continue;
-      }
-      PersistentVolumeClaim kept = new PersistentVolumeClaim();
-      kept.setAdditionalProperties(Map.of());
-      ObjectMeta meta = new ObjectMeta();
-      meta.setAdditionalProperties(Map.of());
-      meta.setFinalizers(List.of());
-      meta.setManagedFields(List.of());
-      meta.setOwnerReferences(List.of());
-      meta.setLabels(Map.of());
-      meta.setAnnotations(Map.of());
-      if (t.getMetadata() != null) {
-        meta.setName(intern(t.getMetadata().getName()));
-        Map<String, String> annotations = t.getMetadata().getAnnotations();
-        String beta = annotations == null ? null : annotations.get(BETA_CLASS);
-        if (beta != null) {
-          meta.setAnnotations(Map.of(BETA_CLASS, intern(beta)));
-        }
-      }
-      kept.setMetadata(meta);
-      if (t.getSpec() != null) {
-        PersistentVolumeClaimSpec spec = new PersistentVolumeClaimSpec();
-        spec.setAdditionalProperties(Map.of());
-        spec.setAccessModes(List.of());
-        spec.setStorageClassName(intern(t.getSpec().getStorageClassName()));
-        kept.setSpec(spec);
-      }
-      out.add(kept);
-    }
-    return List.copyOf(out);
-  }
-
-  private static PodTemplateSpec template(PodTemplateSpec in) {
-    if (in == null) {
-      return null;
-    }
-    PodTemplateSpec out = new PodTemplateSpec();
-    out.setAdditionalProperties(Map.of());
-    ObjectMeta meta = new ObjectMeta();
-    meta.setAdditionalProperties(Map.of());
-    meta.setFinalizers(List.of());
-    meta.setManagedFields(List.of());
-    meta.setOwnerReferences(List.of());
-    meta.setAnnotations(Map.of());
-    meta.setLabels(in.getMetadata() == null ? Map.of() : strings(in.getMetadata().getLabels()));
-    out.setMetadata(meta);
-    if (in.getSpec() != null) {
-      PodSpec spec = emptyPodSpec();
-      spec.setContainers(containers(in.getSpec().getContainers()));
-      spec.setInitContainers(containers(in.getSpec().getInitContainers()));
-      out.setSpec(spec);
-    }
-    return out;
-  }
-
-  private static List<Container> containers(List<Container> in) {
-    if (in == null || in.isEmpty()) {
-      return List.of();
-    }
-    List<Container> out = new ArrayList<>(in.size());
-    for (Container c : in) {
-      if (c == null) {
-        continue;
-      }
-      Container kept = new Container();
-      kept.setAdditionalProperties(Map.of());
-      kept.setArgs(List.of());
-      kept.setCommand(List.of());
-      kept.setEnv(List.of());
-      kept.setEnvFrom(List.of());
-      kept.setPorts(List.of());
-      kept.setResizePolicy(List.of());
-      kept.setRestartPolicyRules(List.of());
-      kept.setVolumeDevices(List.of());
-      kept.setVolumeMounts(List.of());
-      kept.setName(intern(c.getName()));
-      kept.setImage(intern(c.getImage()));
-      out.add(kept);
-    }
-    return List.copyOf(out);
   }
 
   /** A pod status with nothing set and every collection empty (and immutable). */

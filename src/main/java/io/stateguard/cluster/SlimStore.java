@@ -2,6 +2,7 @@ package io.stateguard.cluster;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,11 +13,12 @@ import java.util.stream.Stream;
 
 /**
  * An informer's item store that keeps each object in a smaller form than as listed or watched: the
- * {@link Slim} copy, or, for pods, the {@link PackedPod} (which gives the slim copy back on each
- * read). The informer computes its indexes from the full object when it stores it, and from the
- * stored one (as read back) when it replaces or removes it, and compares resource versions on the
- * stored one, so what is read back keeps the namespace, the controller owner references and the
- * resource version (it does). Thread-safe, as the informer needs.
+ * {@link Slim} copy, or, for pods and StatefulSets, a packed form ({@link PackedPod}, {@link
+ * PackedStatefulSet}) which gives the slim copy back on each read. The informer computes its
+ * indexes from the full object when it stores it, and from the stored one (as read back) when it
+ * replaces or removes it, and compares resource versions on the stored one, so what is read back
+ * keeps the namespace, the controller owner references and the resource version (it does).
+ * Thread-safe, as the informer needs.
  *
  * @param <T> the kind
  * @param <P> the form kept
@@ -35,6 +37,11 @@ final class SlimStore<T extends HasMetadata, P> implements ItemStore<T> {
   /** A store of the slim copies {@code slim} makes. */
   static <T extends HasMetadata> SlimStore<T, T> of(UnaryOperator<T> slim) {
     return new SlimStore<>(slim, Function.identity());
+  }
+
+  /** A store of packed StatefulSets. */
+  static SlimStore<StatefulSet, PackedStatefulSet> statefulSets() {
+    return new SlimStore<>(PackedStatefulSet::of, PackedStatefulSet::toStatefulSet);
   }
 
   /** A store of packed pods. */
