@@ -49,7 +49,7 @@ final class VertxKafkaLink implements KafkaLink {
   private final ExecutorService sender =
       Executors.newSingleThreadExecutor(
           task -> {
-            Thread t = new Thread(task, "stateguard-audit-kafka-send");
+            Thread t = new Thread(task, "audit-kafka-send");
             t.setDaemon(true);
             return t;
           });
