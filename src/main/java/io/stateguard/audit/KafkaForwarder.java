@@ -7,6 +7,7 @@ import java.util.Iterator;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +28,13 @@ import org.slf4j.LoggerFactory;
  * (larger than the broker allows) is dropped, logged with its id and counted.
  *
  * <p>Threading: every method is called on the audit writer thread. Send completions arrive on other
- * threads; they are queued and handled in {@link #poll}.
+ * threads; they are queued and handled in {@link #poll}. While direct sends flow well below {@code
+ * max-in-flight}, an acknowledgement does not wake the writer: it is handled on the writer's next
+ * round (the next batch of events, or at the latest the flush interval or the oldest send's {@code
+ * spool-after} deadline), so that a steady stream costs no extra thread wake-ups. Replay, a failed
+ * send, or in-flight sends past half the limit need them handled at once: then the first completion
+ * after a poll wakes the writer, the rest of a burst (one produce response acknowledges many
+ * events) does not.
  */
 final class KafkaForwarder {
 
@@ -88,6 +95,13 @@ final class KafkaForwarder {
   private final Runnable wakeup;
 
   private final ConcurrentLinkedQueue<Completion> completions = new ConcurrentLinkedQueue<>();
+
+  /** A wake-up was asked since the last {@link #poll}: the rest of a burst needs none. */
+  private final AtomicBoolean wakePending = new AtomicBoolean();
+
+  /** Whether completions must wake the writer (set by the writer; see the class comment). */
+  private volatile boolean prompt = true;
+
   private final ArrayDeque<Direct> direct = new ArrayDeque<>();
   private final ArrayDeque<Replay> replay = new ArrayDeque<>();
   private final TreeSet<Spool.Position> deliveredCopies = new TreeSet<>();
@@ -189,11 +203,23 @@ final class KafkaForwarder {
 
   private void complete(Object send, Throwable failure) {
     completions.add(new Completion(send, failure));
-    wakeup.run();
+    if ((prompt || failure != null || send == PROBE) && wakePending.compareAndSet(false, true)) {
+      wakeup.run();
+    }
   }
 
   /** Handles completions, timeouts and replay; call often. */
   void poll(long nowNanos) throws IOException {
+    // Before taking completions: one added after this wakes the writer again if it must.
+    wakePending.set(false);
+    try {
+      handle(nowNanos);
+    } finally {
+      prompt = mode == Mode.SPOOLING || direct.size() >= maxInFlight / 2;
+    }
+  }
+
+  private void handle(long nowNanos) throws IOException {
     Completion c;
     while ((c = completions.poll()) != null) {
       if (c.send() == PROBE) {

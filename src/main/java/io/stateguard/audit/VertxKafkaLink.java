@@ -2,14 +2,19 @@ package io.stateguard.audit;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.kafka.client.producer.KafkaHeader;
 import io.vertx.kafka.client.producer.KafkaProducer;
-import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -20,6 +25,14 @@ import org.slf4j.LoggerFactory;
  * after a failure to make it (a bootstrap name that does not resolve yet), at most every few
  * seconds: until then sends fail and the forwarder spools. Each record carries the CloudEvents
  * Kafka binding's structured-mode {@code content-type} header.
+ *
+ * <p>Sends go to the Kafka producer itself ({@link KafkaProducer#unwrap}) with its own callback,
+ * from one thread of this link's: the Vert.x wrapper's send runs each record as a task on a worker
+ * and completes it with two tasks on an event loop, thread hand-overs for every event on the cores
+ * that answer admissions. A send can block its thread (for metadata, up to {@code max.block.ms}),
+ * so it is never made on the audit writer's thread: the writer hands it over and goes on; the
+ * sender thread, woken once for a batch of sends, keeps their order. Completions arrive on the
+ * producer's network thread.
  */
 final class VertxKafkaLink implements KafkaLink {
 
@@ -29,8 +42,18 @@ final class VertxKafkaLink implements KafkaLink {
 
   private final Vertx vertx;
   private final AuditConfig.KafkaSettings settings;
-  private final List<KafkaHeader> headers =
-      List.of(KafkaHeader.header("content-type", CONTENT_TYPE));
+  private final List<Header> headers =
+      List.of(new RecordHeader("content-type", CONTENT_TYPE.getBytes(StandardCharsets.UTF_8)));
+
+  /** Makes the sends, in the order they were handed over (one thread). */
+  private final ExecutorService sender =
+      Executors.newSingleThreadExecutor(
+          task -> {
+            Thread t = new Thread(task, "audit-kafka-send");
+            t.setDaemon(true);
+            return t;
+          });
+
   private KafkaProducer<String, byte[]> producer;
   private KafkaException createFailure;
   private long lastAttempt;
@@ -77,13 +100,39 @@ final class VertxKafkaLink implements KafkaLink {
 
   @Override
   public CompletionStage<Void> send(String key, byte[] value) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    ProducerRecord<String, byte[]> record =
+        new ProducerRecord<>(settings.topic(), null, key, value, headers);
+    try {
+      sender.execute(() -> sendNow(record, done));
+    } catch (RejectedExecutionException e) {
+      done.completeExceptionally(notCreated()); // closed
+    }
+    return done;
+  }
+
+  /** On the sender thread: hands the record to the producer, which may block for metadata. */
+  private void sendNow(ProducerRecord<String, byte[]> record, CompletableFuture<Void> done) {
     KafkaProducer<String, byte[]> p = producer();
     if (p == null) {
-      return CompletableFuture.failedFuture(notCreated());
+      done.completeExceptionally(notCreated());
+      return;
     }
-    KafkaProducerRecord<String, byte[]> record =
-        KafkaProducerRecord.create(settings.topic(), key, value).addHeaders(headers);
-    return stage(p.send(record).mapEmpty());
+    try {
+      p.unwrap()
+          .send(
+              record,
+              (metadata, failure) -> {
+                if (failure == null) {
+                  done.complete(null);
+                } else {
+                  done.completeExceptionally(failure);
+                }
+              });
+    } catch (RuntimeException e) {
+      // Not an ApiException (those go to the callback): a closed producer, an interrupt.
+      done.completeExceptionally(e);
+    }
   }
 
   @Override
@@ -116,6 +165,8 @@ final class VertxKafkaLink implements KafkaLink {
       p = producer;
       producer = null;
     }
+    // Sends already handed over find no producer and fail; later ones are refused.
+    sender.shutdown();
     if (p == null) {
       return CompletableFuture.completedFuture(null);
     }

@@ -61,6 +61,33 @@ class AuditConfigTest {
   }
 
   @Test
+  void kafkaProducerDefaultsToFewFullCompressedBatchesAndAUserSettingWins() {
+    // Given Kafka with no producer settings, and Kafka with the batching set by the user
+    AuditConfig defaults =
+        AuditConfig.from(Map.of("audit.kafka.bootstrap.servers", "kafka-0:9092"));
+    AuditConfig tuned =
+        AuditConfig.from(
+            Map.of(
+                "audit.kafka.bootstrap.servers", "kafka-0:9092",
+                "audit.kafka.property.linger.ms", "5",
+                "audit.kafka.property.batch.size", "16384",
+                "audit.kafka.property.compression.type", "none"));
+
+    // Then the defaults batch for 50 ms into 64 KiB lz4 batches, and the user's values replace them
+    assertThat(defaults.kafka().orElseThrow().producer())
+        .containsEntry("compression.type", "lz4")
+        .containsEntry("linger.ms", "50")
+        .containsEntry("batch.size", "65536")
+        .containsEntry("max.block.ms", "10000");
+    assertThat(tuned.kafka().orElseThrow().producer())
+        .containsEntry("linger.ms", "5")
+        .containsEntry("batch.size", "16384")
+        .containsEntry("compression.type", "none")
+        .containsEntry("acks", "all")
+        .containsEntry("enable.idempotence", "true");
+  }
+
+  @Test
   void unknownKafkaPropertyIsRefusedWithItsKey() {
     AuditConfigException e =
         problems(

@@ -34,6 +34,9 @@ class KafkaForwarderTest {
   private Spool spool;
   private long now = 1_000 * SECOND;
 
+  /** How often the forwarder asked to wake the writer. */
+  private final AtomicInteger wakeups = new AtomicInteger();
+
   private KafkaForwarder forwarder(Durability durability) throws IOException {
     spool =
         Spool.open(
@@ -43,7 +46,7 @@ class KafkaForwarderTest {
             WhenFull.REJECT_NEW,
             new MutableClock(Instant.parse("2026-03-01T10:00:00Z")));
     return new KafkaForwarder(
-        link, spool, durability, Duration.ofSeconds(1), 100, metrics, () -> {});
+        link, spool, durability, Duration.ofSeconds(1), 100, metrics, wakeups::incrementAndGet);
   }
 
   @AfterEach
@@ -90,6 +93,97 @@ class KafkaForwarderTest {
     assertThat(metrics.count("kafka", Outcome.SENT)).isEqualTo(5);
     assertThat(metrics.count("kafka", Outcome.SPOOLED)).isZero();
     assertThat(f.mode()).isEqualTo(KafkaForwarder.Mode.DIRECT);
+  }
+
+  @Test
+  void acknowledgementsOfASteadyStreamWaitForTheWritersNextRoundWithoutWakingIt()
+      throws IOException {
+    // Given a forwarder sending directly, well below max-in-flight (100)
+    KafkaForwarder f = forwarder(Durability.ASYNC);
+    f.poll(now);
+    for (int i = 0; i < 10; i++) {
+      f.offer("k", event(i), now);
+    }
+    f.poll(now);
+    wakeups.set(0);
+
+    // When Kafka acknowledges them
+    link.ackAll();
+
+    // Then the writer is not woken for them; its next round counts them
+    assertThat(wakeups).hasValue(0);
+    f.poll(now);
+    assertThat(metrics.count("kafka", Outcome.SENT)).isEqualTo(10);
+    assertThat(f.idle()).isTrue();
+  }
+
+  @Test
+  void aFailedSendWakesTheWriterOnceForTheWholeBurst() throws IOException {
+    // Given three direct sends in flight
+    KafkaForwarder f = forwarder(Durability.ASYNC);
+    f.poll(now);
+    for (int i = 0; i < 3; i++) {
+      f.offer("k", event(i), now);
+    }
+    f.poll(now);
+    wakeups.set(0);
+
+    // When all three fail at once
+    link.failAll(new TimeoutException("broker down"));
+
+    // Then the writer is woken once, and its poll spools them
+    assertThat(wakeups).hasValue(1);
+    f.poll(now);
+    assertThat(f.mode()).isEqualTo(KafkaForwarder.Mode.SPOOLING);
+    assertThat(metrics.count("kafka", Outcome.SPOOLED)).isEqualTo(3);
+  }
+
+  @Test
+  void whileReplayingEachBurstOfAcknowledgementsWakesTheWriterOnce() throws IOException {
+    // Given a forwarder replaying the spool after a failure
+    KafkaForwarder f = forwarder(Durability.ASYNC);
+    f.offer("k", event(0), now);
+    link.failAll(new TimeoutException("broker down"));
+    f.poll(now);
+    for (int i = 1; i < 20; i++) {
+      f.offer("k", event(i), now);
+    }
+    now += 2 * SECOND;
+    f.poll(now);
+    link.ackAll();
+    f.poll(now);
+    link.ackAll();
+    f.poll(now);
+    assertThat(link.pending()).as("replay window widened to several sends").hasSizeGreaterThan(1);
+    wakeups.set(0);
+
+    // When Kafka acknowledges the replayed sends in one burst, then the next ones after a poll
+    link.ackAll();
+    assertThat(wakeups).hasValue(1);
+    f.poll(now);
+    link.ackAll();
+
+    // Then each burst woke the writer once
+    assertThat(wakeups).hasValue(2);
+  }
+
+  @Test
+  void manyUnacknowledgedSendsMakeAcknowledgementsWakeTheWriter() throws IOException {
+    // Given 60 direct sends in flight, past half of max-in-flight (100)
+    KafkaForwarder f = forwarder(Durability.ASYNC);
+    for (int i = 0; i < 60; i++) {
+      f.offer("k", event(i), now);
+    }
+    f.poll(now);
+    wakeups.set(0);
+
+    // When Kafka acknowledges them
+    link.ackAll();
+
+    // Then the writer is woken (once) to free the room before new events would spool
+    assertThat(wakeups).hasValue(1);
+    f.poll(now);
+    assertThat(metrics.count("kafka", Outcome.SENT)).isEqualTo(60);
   }
 
   @Test

@@ -88,6 +88,16 @@ public final class AuditBenchmark {
     Process process;
     String auditMeters = "";
 
+    /** jstat -gc of the webhook before and after the measured slices (empty where unknown). */
+    Map<String, Double> gcBefore = Map.of();
+
+    Map<String, Double> gcAfter = Map.of();
+
+    /** CPU time of each thread ("name#tid") before and after the measured slices, from /proc. */
+    Map<String, Long> threadsBefore = Map.of();
+
+    Map<String, Long> threadsAfter = Map.of();
+
     Target(int index, String name, List<String> auditArgs) {
       this.index = index;
       this.name = name;
@@ -155,6 +165,11 @@ public final class AuditBenchmark {
         run(client, t, template, uidAt, rate, warmup);
       }
       Thread.sleep(1000);
+      // Collections over the whole measured phase (jstat starts a JVM: never inside a slice).
+      for (Target t : targets) {
+        t.gcBefore = jstat(t.process.pid());
+        t.threadsBefore = threadCpu(t.process.pid());
+      }
       int slices = Math.max(1, seconds / 5);
       int slice = Math.max(1, seconds / slices);
       for (int i = 0; i < slices; i++) {
@@ -176,6 +191,8 @@ public final class AuditBenchmark {
       }
       String loadAfter = loadAverage();
       for (Target t : targets) {
+        t.threadsAfter = threadCpu(t.process.pid());
+        t.gcAfter = jstat(t.process.pid());
         t.auditMeters = auditMeters(client, t.port);
       }
       List<Integer> exits = new ArrayList<>();
@@ -275,6 +292,95 @@ public final class AuditBenchmark {
             ? ProcessBuilder.Redirect.DISCARD
             : ProcessBuilder.Redirect.to(WORK.resolve("webhook-" + t.index + ".out").toFile()));
     return builder.start();
+  }
+
+  /**
+   * The webhook's heap counters from {@code jstat -gc} (YGC, YGCT, FGC, FGCT, OU, ...); empty when
+   * jstat is missing or fails, so the benchmark still runs on a JRE.
+   */
+  private static Map<String, Double> jstat(long pid) {
+    Path jstat = Path.of(System.getProperty("java.home"), "bin", "jstat");
+    if (!Files.isExecutable(jstat)) {
+      return Map.of();
+    }
+    try {
+      Process p =
+          new ProcessBuilder(jstat.toString(), "-gc", Long.toString(pid))
+              .redirectErrorStream(true)
+              .start();
+      List<String> lines =
+          new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+      if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0 || lines.size() < 2) {
+        return Map.of();
+      }
+      String[] names = lines.get(0).trim().split("\\s+");
+      String[] values = lines.get(1).trim().split("\\s+");
+      Map<String, Double> gc = new java.util.HashMap<>();
+      for (int i = 0; i < Math.min(names.length, values.length); i++) {
+        try {
+          gc.put(names[i], Double.parseDouble(values[i]));
+        } catch (NumberFormatException e) {
+          // a column without a value ("-"): left out
+        }
+      }
+      return gc;
+    } catch (IOException e) {
+      return Map.of();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Map.of();
+    }
+  }
+
+  /**
+   * CPU time (user and system) of each thread of a process, keyed "name#tid" (Linux keeps 15
+   * characters of a name); empty where /proc cannot be read.
+   */
+  private static Map<String, Long> threadCpu(long pid) {
+    Map<String, Long> cpu = new java.util.HashMap<>();
+    try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+      for (Path task : tasks.toList()) {
+        try {
+          String stat = Files.readString(task.resolve("stat"));
+          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+          String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+          cpu.put(name + "#" + task.getFileName(), ticks * 10_000_000L); // USER_HZ is 100
+        } catch (IOException | RuntimeException e) {
+          // the thread ended meanwhile
+        }
+      }
+    } catch (IOException e) {
+      return Map.of();
+    }
+    return cpu;
+  }
+
+  /** The threads that used the most CPU over the measured phase, in µs per measured request. */
+  private static String topThreads(Target t, int n) {
+    long requests = Math.max(1, t.latency.getTotalCount());
+    return t.threadsAfter.entrySet().stream()
+        .map(
+            e -> Map.entry(e.getKey(), e.getValue() - t.threadsBefore.getOrDefault(e.getKey(), 0L)))
+        .filter(e -> e.getValue() > 0)
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .limit(n)
+        .map(
+            e ->
+                String.format(
+                    Locale.ROOT,
+                    "%s %.0f µs",
+                    e.getKey().replaceAll("#\\d+$", ""),
+                    e.getValue() / 1e3 / requests))
+        .reduce((a, b) -> a + ", " + b)
+        .orElse("unknown");
+  }
+
+  /** How much a jstat counter grew over the measured phase; NaN where unknown. */
+  private static double gcDelta(Target t, String counter) {
+    Double before = t.gcBefore.get(counter);
+    Double after = t.gcAfter.get(counter);
+    return before == null || after == null ? Double.NaN : after - before;
   }
 
   /** The webhook's {@code stateguard_audit_events_total} lines that are not zero. */
@@ -383,15 +489,17 @@ public final class AuditBenchmark {
             loadAfter));
     out.append(
         "| audit sink | p50 | p99 | median of slice p99s | p99.9 | max | errors |"
-            + " webhook CPU / request | broker CPU during its slices | exit |\n");
-    out.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+            + " webhook CPU / request | broker CPU during its slices | young GCs (pause total) |"
+            + " full GCs | exit |\n");
+    out.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
     for (int i = 0; i < targets.size(); i++) {
       Target t = targets.get(i);
       double seconds1 = t.measuredNanos / 1e9;
       out.append(
           String.format(
               Locale.ROOT,
-              "| %s | %s | %s | %s | %s | %s | %d | %.0f µs | %.0f %% of a core | %d |%n",
+              "| %s | %s | %s | %s | %s | %s | %d | %.0f µs | %.0f %% of a core | %.0f (%.0f ms) |"
+                  + " %.0f | %d |%n",
               t.name,
               ServeBenchmark.ms(t.latency.getValueAtPercentile(50)),
               ServeBenchmark.ms(t.latency.getValueAtPercentile(99)),
@@ -401,6 +509,9 @@ public final class AuditBenchmark {
               t.errors,
               t.serverCpuNanos / 1e3 / Math.max(1, t.latency.getTotalCount()),
               100 * t.brokerCpuNanos / 1e9 / seconds1,
+              gcDelta(t, "YGC"),
+              1000 * gcDelta(t, "YGCT"),
+              gcDelta(t, "FGC"),
               exits.get(i)));
     }
     long kafkaP99 = targets.get(0).latency.getValueAtPercentile(99);
@@ -425,6 +536,12 @@ public final class AuditBenchmark {
     out.append(delivery("audit file", targets.get(1), file));
     for (Target t : targets) {
       out.append(String.format(Locale.ROOT, "%s meters: %s%n", t.name, t.auditMeters));
+    }
+    out.append(
+        "\nThreads by CPU over the whole measured phase (its own slices and the others'), per"
+            + " request it answered in its slices:\n");
+    for (Target t : targets) {
+      out.append(String.format(Locale.ROOT, "- %s: %s%n", t.name, topThreads(t, 8)));
     }
     return out.toString();
   }
