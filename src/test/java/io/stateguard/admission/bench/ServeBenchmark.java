@@ -58,6 +58,7 @@ public final class ServeBenchmark {
       String name,
       int rate,
       Histogram latency,
+      List<Long> sliceP99s,
       long rateErrors,
       double throughput,
       long throughputErrors,
@@ -158,6 +159,7 @@ public final class ServeBenchmark {
     final int port;
     final Process process;
     final Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+    final List<Long> sliceP99s = new ArrayList<>();
     long rateErrors;
     long completed;
     long closedErrors;
@@ -201,6 +203,7 @@ public final class ServeBenchmark {
         System.err.printf("%s: %d s at %d/s%n", t.name, slice, rate);
         RateRun run = fixedRate(client, t.port, body, rate, slice);
         t.latency.add(run.latency);
+        t.sliceP99s.add(run.latency.getValueAtPercentile(99));
         t.rateErrors += run.errors.get();
       }
     }
@@ -224,6 +227,7 @@ public final class ServeBenchmark {
               t.name,
               rate,
               t.latency,
+              t.sliceP99s,
               t.rateErrors,
               t.completed / (double) (slices * slice),
               t.closedErrors,
@@ -525,22 +529,23 @@ public final class ServeBenchmark {
             answerBytes,
             noopBytes));
     out.append(
-        "| target | p50 | p99 | p99.9 | max | errors | throughput (closed loop, "
+        "| target | p50 | p99 | median of slice p99s | p99.9 | max | errors | throughput (closed loop, "
             + concurrency
             + " in flight) | server CPU per request | generator CPU per request | RSS idle |"
             + " RSS under load |\n");
-    out.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+    out.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
     for (Result r : results) {
       out.append(
           String.format(
               Locale.ROOT,
-              "| %s at %d/s for %d s | %s | %s | %s | %s | %d | %.0f/s | %.0f µs | %.0f µs | %d MiB |"
+              "| %s at %d/s for %d s | %s | %s | %s | %s | %s | %d | %.0f/s | %.0f µs | %.0f µs | %d MiB |"
                   + " %d MiB |%n",
               r.name(),
               r.rate(),
               seconds,
               ms(r.latency().getValueAtPercentile(50)),
               ms(r.latency().getValueAtPercentile(99)),
+              ms(median(r.sliceP99s())),
               ms(r.latency().getValueAtPercentile(99.9)),
               ms(r.latency().getMaxValue()),
               r.rateErrors() + r.throughputErrors(),
@@ -566,12 +571,28 @@ public final class ServeBenchmark {
             rate,
             p99Ratio,
             p99Ratio <= 1.25 ? "met" : "NOT met"));
+    double sliceRatio = median(serve.sliceP99s()) / (double) median(noop.sliceP99s());
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "Median of the %d slices' p99s at %d/s: serve / no-op = %.2f (one stall cannot decide"
+                + " it; the target is on the p99 above)%n",
+            serve.sliceP99s().size(),
+            rate,
+            sliceRatio));
     out.append(
         String.format(
             Locale.ROOT,
             "Start to ready (process start to /readyz 200, JVM start included): %.0f ms%n",
             readyMillis));
     return out.toString();
+  }
+
+  /** The median of {@code values} (the upper one of an even count). */
+  static long median(List<Long> values) {
+    List<Long> sorted = new ArrayList<>(values);
+    java.util.Collections.sort(sorted);
+    return sorted.get(sorted.size() / 2);
   }
 
   static String ms(long nanos) {
