@@ -81,6 +81,8 @@ public final class ServeBenchmark {
         Duration.ofDays(1),
         Clock.systemUTC());
     byte[] body = apiServerBody(FIXTURE);
+    Path auditFile = WORK.resolve("audit.jsonl");
+    Files.deleteIfExists(auditFile);
     Vertx vertx = Vertx.vertx();
     List<Process> processes = new ArrayList<>();
     try {
@@ -101,7 +103,12 @@ public final class ServeBenchmark {
               "--tls-key",
               certs.resolve("tls.key").toString(),
               "--policies",
-              "policies"));
+              "policies",
+              // The default file sink, in the benchmark's folder and new each run (by default
+              // serve appends to stateguard-audit.jsonl in the working directory, which grew by
+              // gigabytes with each run of this benchmark). Deleted at the end.
+              "--audit-file",
+              auditFile.toString()));
       Process serve = start(processes, "serve", serveArgs);
       HttpClient client = client(vertx, certs.resolve("ca.crt"), concurrency * 2);
       awaitReady(client, servePort, serve);
@@ -149,6 +156,7 @@ public final class ServeBenchmark {
         p.destroy();
         p.waitFor(30, TimeUnit.SECONDS);
       }
+      Files.deleteIfExists(auditFile);
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
   }
