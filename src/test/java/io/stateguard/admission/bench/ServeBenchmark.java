@@ -586,10 +586,14 @@ public final class ServeBenchmark {
         String.format(
             Locale.ROOT,
             "Median of the %d slices' p99s at %d/s: serve / no-op = %.2f (one stall cannot decide"
-                + " it; the target is on the p99 above)%n",
+                + " it; the target is on the p99 above)%s%n",
             serve.sliceP99s().size(),
             rate,
-            sliceRatio));
+            sliceRatio,
+            (p99Ratio <= 1.25) == (sliceRatio <= 1.25)
+                ? ""
+                : "; it disagrees with the p99's verdict: a stall in one slice decided the p99,"
+                    + " and the p99 ratio says little about the webhook"));
     out.append(
         String.format(
             Locale.ROOT,
