@@ -10,6 +10,7 @@ import io.stateguard.policy.Patch;
 import io.stateguard.policy.Verdict;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -140,9 +141,16 @@ final class ReviewResponses {
    * and past the budget one last warning counts the rest.
    */
   static List<String> bounded(List<String> texts) {
-    List<String> lines = texts.stream().map(t -> Texts.oneLine(t).strip()).toList();
-    if (lines.stream().mapToInt(ReviewResponses::length).sum() <= MAX_WARNINGS_TOTAL) {
-      return lines;
+    // A loop, not streams: this runs for every answer with warnings.
+    List<String> lines = new ArrayList<>(texts.size());
+    int total = 0;
+    for (String t : texts) {
+      String line = Texts.oneLine(t).strip();
+      lines.add(line);
+      total += length(line);
+    }
+    if (total <= MAX_WARNINGS_TOTAL) {
+      return Collections.unmodifiableList(lines);
     }
     List<String> out = new ArrayList<>();
     int used = 0;

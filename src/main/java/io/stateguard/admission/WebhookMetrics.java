@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.stateguard.policy.Finding;
+import io.stateguard.policy.Mode;
 import io.stateguard.policy.Operation;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,9 +54,19 @@ final class WebhookMetrics {
   private final Set<String> kinds = ConcurrentHashMap.newKeySet();
 
   // Meters by their labels: looked up once, then reused, since a registry lookup builds and
-  // compares tag lists on every call, on the request path.
+  // compares tag lists on every call, on the request path. The meters counted on every request
+  // have keys of their own, so that finding one builds no list and no label text.
   private final Map<List<String>, Counter> counters = new ConcurrentHashMap<>();
   private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+  private final Map<RequestKey, Counter> requests = new ConcurrentHashMap<>();
+  private final Map<ReviewKey, Counter> reviews = new ConcurrentHashMap<>();
+  private final Map<FindingKey, Counter> findings = new ConcurrentHashMap<>();
+
+  private record RequestKey(String endpoint, int status) {}
+
+  private record ReviewKey(Endpoint endpoint, String kind, Operation operation, String decision) {}
+
+  private record FindingKey(String rule, Mode mode, String decision) {}
 
   WebhookMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -72,7 +83,12 @@ final class WebhookMetrics {
 
   /** One HTTP request to {@code endpoint} answered with {@code status} after {@code elapsed}. */
   void request(String endpoint, int status, long elapsedNanos) {
-    counter("stateguard_http_requests_total", "endpoint", endpoint, "code", code(status))
+    requests
+        .computeIfAbsent(
+            new RequestKey(endpoint, status),
+            k ->
+                counter(
+                    "stateguard_http_requests_total", "endpoint", endpoint, "code", code(status)))
         .increment();
     timers
         .computeIfAbsent(
@@ -90,29 +106,38 @@ final class WebhookMetrics {
 
   /** One review answered. */
   void review(Endpoint endpoint, String kind, Operation operation, String decision) {
-    counter(
-            "stateguard_admission_reviews_total",
-            "endpoint",
-            endpoint.id(),
-            "kind",
-            kindLabel(kind),
-            "operation",
-            operation.name(),
-            "decision",
-            decision)
+    String label = kindLabel(kind);
+    reviews
+        .computeIfAbsent(
+            new ReviewKey(endpoint, label, operation, decision),
+            k ->
+                counter(
+                    "stateguard_admission_reviews_total",
+                    "endpoint",
+                    endpoint.id(),
+                    "kind",
+                    label,
+                    "operation",
+                    operation.name(),
+                    "decision",
+                    decision))
         .increment();
   }
 
   /** One finding on a request that was {@code decision}. */
   void finding(Finding finding, String decision) {
-    counter(
-            "stateguard_admission_findings_total",
-            "rule",
-            finding.rule(),
-            "mode",
-            finding.mode().id(),
-            "decision",
-            decision)
+    findings
+        .computeIfAbsent(
+            new FindingKey(finding.rule(), finding.mode(), decision),
+            k ->
+                counter(
+                    "stateguard_admission_findings_total",
+                    "rule",
+                    k.rule(),
+                    "mode",
+                    k.mode().id(),
+                    "decision",
+                    decision))
         .increment();
   }
 

@@ -53,7 +53,8 @@ public final class RequestPathBenchmark {
   public static void main(String[] args) throws Exception {
     int iterations = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
-    byte[] body = Files.readAllBytes(BODY);
+    // What the API server sends: the fixture's review as compact JSON.
+    byte[] body = ServeBenchmark.apiServerBody(BODY);
     // Logging as serve sets it up, so the decision's log line is part of what is measured;
     // send standard error to a file.
     ServeLogging.configure();
