@@ -28,6 +28,10 @@ EXPOSE 8443
 # The JVM's defaults live in JDK_JAVA_OPTIONS rather than on the command line, so that a value
 # set for the container (the chart's serve.javaOptions) replaces them instead of being overridden
 # by them: options on the command line win over JDK_JAVA_OPTIONS.
-ENV JDK_JAVA_OPTIONS="-XX:MaxRAMPercentage=75 -XX:MetaspaceSize=64m -XX:+ExitOnOutOfMemoryError"
+# TrimNativeHeapInterval and MALLOC_ARENA_MAX: native memory the JVM freed goes back to the
+# system (about 40 MiB once the caches of a large cluster have synced; docs/benchmarks.md,
+# "Cluster caches").
+ENV JDK_JAVA_OPTIONS="-XX:MaxRAMPercentage=75 -XX:MetaspaceSize=64m -XX:TrimNativeHeapInterval=5000 -XX:+ExitOnOutOfMemoryError" \
+    MALLOC_ARENA_MAX=2
 ENTRYPOINT ["java", "-jar", "/app/stateguard.jar"]
 CMD ["serve"]

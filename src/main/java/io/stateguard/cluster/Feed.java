@@ -168,7 +168,8 @@ final class Feed<T extends HasMetadata> {
   }
 
   int size() {
-    return informer.getIndexer().list().size();
+    // The keys, not the objects: a packed cache would build every object to count them.
+    return informer.getIndexer().listKeys().size();
   }
 
   /**

@@ -79,6 +79,19 @@ final class SlimStore<T extends HasMetadata, P> implements ItemStore<T> {
     return items.size();
   }
 
+  /**
+   * False, though the store does hold every object: the only effect (on the informer's event
+   * distribution) is that an object first listed is announced to event handlers as it is stored
+   * rather than after the whole first list, for which the informer would keep every key of the list
+   * meanwhile (50,000 new key strings for the benchmark's pods, 3 MB). stateguard registers no
+   * event handler, and its clients announce at once ({@link KubeClients#client}), so each
+   * announcement is garbage as soon as it is made.
+   */
+  @Override
+  public boolean isFullState() {
+    return false;
+  }
+
   @Override
   public T get(String key) {
     return read(items.get(key));

@@ -469,7 +469,7 @@ public final class ServeBenchmark {
 
   /** What the launcher gives {@code serve} (docs/benchmarks.md, "Request path costs"). */
   static final List<String> SERVE_JVM_OPTIONS =
-      List.of("-XX:+UseSerialGC", "-XX:MetaspaceSize=64m");
+      List.of("-XX:+UseSerialGC", "-XX:MetaspaceSize=64m", "-XX:TrimNativeHeapInterval=5000");
 
   /** CPU time (user and system) a process has used, from /proc (Linux); 0 where unknown. */
   static long cpuNanos(long pid) {

@@ -26,6 +26,7 @@ import java.lang.management.MemoryUsage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -54,6 +55,9 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ClusterBenchmark {
 
   private static final PrintStream OUT = System.out;
+
+  /** How long after the sync and a full collection the resident set is read again. */
+  private static final Duration SETTLE = Duration.ofSeconds(12);
 
   private ClusterBenchmark() {}
 
@@ -197,6 +201,11 @@ public final class ClusterBenchmark {
                 + " MiB); non-heap used "
                 + nonHeap.getUsed() / (1024 * 1024)
                 + " MiB");
+        // A webhook runs for days: what it holds once the JVM has given back the native memory
+        // the sync used and freed (with -XX:TrimNativeHeapInterval, every few seconds).
+        Thread.sleep(SETTLE.toMillis());
+        OUT.println(
+            "rss " + SETTLE.toSeconds() + " s after the full gc: " + rssKib() / 1024 + " MiB");
         OUT.println("jvm flags: " + ManagementFactory.getRuntimeMXBean().getInputArguments());
         OUT.flush();
         // To look inside (jmap -histo:live PID) before the caches are closed.
