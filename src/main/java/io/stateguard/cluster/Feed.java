@@ -292,9 +292,12 @@ final class Feed<T extends HasMetadata> {
   }
 
   /**
-   * Lists everything again into a new cache, while the old one keeps answering, and swaps them once
-   * the new one has synced: whatever happened while the API server could not be reached (a deletion
-   * the resumed watch does not replay) is then in the cache.
+   * Lists everything again with a new informer, while the old one keeps answering, and swaps them
+   * once the new one has synced: whatever happened while the API server could not be reached (a
+   * deletion the resumed watch does not replay) is then in the cache. Both informers share one item
+   * store (see {@code InformerClusterView}): the new list replaces what it lists as it goes, and
+   * removes what it did not list when it is complete; until the swap, reads go through the old
+   * informer's indexes, which skip what was removed.
    */
   private void relist() {
     outage = false;

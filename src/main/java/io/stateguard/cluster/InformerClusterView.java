@@ -199,10 +199,15 @@ public final class InformerClusterView implements ClusterView, AutoCloseable {
       Supplier<ItemStore<T>> stores,
       Clock clock,
       Duration warnAfter) {
+    // One store for every informer of this kind: a relist after an outage (Feed) lists into the
+    // store the cache already has, replacing what is listed and then removing what no longer is,
+    // instead of holding a second copy of the cache until the new list is complete (for the
+    // pods of a large cluster, tens of megabytes for that moment).
+    ItemStore<T> store = stores.get();
     Supplier<SharedIndexInformer<T>> factory =
         () -> {
           SharedIndexInformer<T> informer = informers.get();
-          informer.itemStore(stores.get());
+          informer.itemStore(store);
           return informer;
         };
     return new Feed<>(
