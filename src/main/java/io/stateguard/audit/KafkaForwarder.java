@@ -23,6 +23,11 @@ import org.slf4j.LoggerFactory;
  * forwarder goes back to direct sends. In synchronous durability every event is spooled first and
  * always delivered from the spool.
  *
+ * <p>What a direct send must keep until it is acknowledged, its bytes for the spool, is kept off
+ * the Java heap ({@link OffHeapFifo}, {@link #SENT_BYTES} at most): the producer's own copy is in
+ * its compressed batch by then, so the event's heap array dies young. When the unacknowledged
+ * events fill that buffer, the forwarder spools, as it does at {@code max-in-flight}.
+ *
  * <p>A replay send that fails rewinds to the first unacknowledged event and retries after a growing
  * pause: delivery is at least once, never reordered by the retry. An event Kafka can never take
  * (larger than the broker allows) is dropped, logged with its id and counted.
@@ -56,17 +61,34 @@ final class KafkaForwarder {
     REJECTED
   }
 
+  /**
+   * Bytes of unacknowledged direct sends kept off the heap, at most (see {@link OffHeapFifo}): at
+   * 1,000 events/s of 3 KB, over a second of events, far more than the few tens in flight while
+   * Kafka keeps up.
+   */
+  static final int SENT_BYTES = 4 << 20;
+
+  /**
+   * A direct send. Its bytes are in {@link #sent}, not here: a send lives until Kafka acknowledges
+   * it, through several young collections, and each would copy the bytes again.
+   */
   private static final class Direct {
     final String key;
-    final byte[] value;
+    final long at;
+    final int length;
     final long sentNanos;
     Spool.Position copiedTo;
     boolean done;
 
-    Direct(String key, byte[] value, long sentNanos) {
+    Direct(String key, long at, int length, long sentNanos) {
       this.key = key;
-      this.value = value;
+      this.at = at;
+      this.length = length;
       this.sentNanos = sentNanos;
+    }
+
+    long end() {
+      return at + length;
     }
   }
 
@@ -93,6 +115,9 @@ final class KafkaForwarder {
   private final int maxInFlight;
   private final AuditMetrics metrics;
   private final Runnable wakeup;
+
+  /** The bytes of every event in {@link #direct}, in the same order. */
+  private final OffHeapFifo sent;
 
   private final ConcurrentLinkedQueue<Completion> completions = new ConcurrentLinkedQueue<>();
 
@@ -128,7 +153,28 @@ final class KafkaForwarder {
       int maxInFlight,
       AuditMetrics metrics,
       Runnable wakeup) {
+    this(
+        link,
+        spool,
+        durability,
+        spoolAfter,
+        maxInFlight,
+        new OffHeapFifo(SENT_BYTES),
+        metrics,
+        wakeup);
+  }
+
+  KafkaForwarder(
+      KafkaLink link,
+      Spool spool,
+      Durability durability,
+      Duration spoolAfter,
+      int maxInFlight,
+      OffHeapFifo sent,
+      AuditMetrics metrics,
+      Runnable wakeup) {
     this.link = link;
+    this.sent = sent;
     this.spool = spool;
     this.sync = durability == Durability.SYNC;
     this.spoolAfterNanos = spoolAfter.toNanos();
@@ -172,13 +218,23 @@ final class KafkaForwarder {
    */
   Accepted offer(String key, byte[] value, long nowNanos) throws IOException {
     if (mode == Mode.DIRECT) {
-      if (direct.size() < maxInFlight) {
-        Direct d = new Direct(key, value, nowNanos);
+      long at = direct.size() < maxInFlight ? sent.add(value) : -1;
+      if (at >= 0) {
+        Direct d = new Direct(key, at, value.length, nowNanos);
         direct.addLast(d);
         link.send(key, value).whenComplete((ok, failure) -> complete(d, failure));
         return Accepted.SENT;
       }
-      spoolFrom(maxInFlight + " events sent and not yet acknowledged");
+      spoolFrom(
+          direct.size() >= maxInFlight
+              ? maxInFlight + " events sent and not yet acknowledged"
+              : "an event of "
+                  + value.length
+                  + " bytes does not fit beside the "
+                  + sent.used()
+                  + " bytes of events sent and not yet acknowledged (at most "
+                  + sent.capacity()
+                  + ")");
     }
     return append(key, value) ? Accepted.SPOOLED : Accepted.REJECTED;
   }
@@ -231,7 +287,7 @@ final class KafkaForwarder {
       }
     }
     while (!direct.isEmpty() && direct.peekFirst().done) {
-      direct.removeFirst();
+      sent.releaseTo(direct.removeFirst().end());
     }
     if (mode == Mode.DIRECT
         && !direct.isEmpty()
@@ -282,7 +338,7 @@ final class KafkaForwarder {
         .log("audit: Kafka slow or unreachable; spooling events to disk until it answers");
     for (Direct d : direct) {
       if (!d.done && d.copiedTo == null) {
-        Spool.Appended appended = spool.append(d.key, d.value);
+        Spool.Appended appended = spool.append(d.key, sent.read(d.at, d.length));
         if (appended.at().isPresent()) {
           d.copiedTo = appended.at().get();
           metrics.count(SINK, Outcome.SPOOLED, 1);
@@ -408,13 +464,14 @@ final class KafkaForwarder {
     for (Iterator<Direct> it = direct.iterator(); it.hasNext(); ) {
       Direct d = it.next();
       if (!d.done && d.copiedTo == null) {
-        if (append(d.key, d.value)) {
+        if (append(d.key, sent.read(d.at, d.length))) {
           n++;
         } else {
           metrics.count(SINK, Outcome.DROPPED, 1);
         }
       }
       it.remove();
+      sent.releaseTo(d.end());
     }
     return n;
   }

@@ -38,6 +38,11 @@ class KafkaForwarderTest {
   private final AtomicInteger wakeups = new AtomicInteger();
 
   private KafkaForwarder forwarder(Durability durability) throws IOException {
+    return forwarder(durability, KafkaForwarder.SENT_BYTES);
+  }
+
+  /** A forwarder whose unacknowledged sends may hold {@code sentBytes} bytes off the heap. */
+  private KafkaForwarder forwarder(Durability durability, int sentBytes) throws IOException {
     spool =
         Spool.open(
             dir,
@@ -46,7 +51,14 @@ class KafkaForwarderTest {
             WhenFull.REJECT_NEW,
             new MutableClock(Instant.parse("2026-03-01T10:00:00Z")));
     return new KafkaForwarder(
-        link, spool, durability, Duration.ofSeconds(1), 100, metrics, wakeups::incrementAndGet);
+        link,
+        spool,
+        durability,
+        Duration.ofSeconds(1),
+        100,
+        new OffHeapFifo(sentBytes),
+        metrics,
+        wakeups::incrementAndGet);
   }
 
   @AfterEach
@@ -244,6 +256,70 @@ class KafkaForwarderTest {
     link.ackAll();
     deliverAll(f);
     assertThat(link.delivered()).containsExactlyElementsOf(events(0, 101));
+  }
+
+  @Test
+  void unacknowledgedBytesPastTheOffHeapLimitSpoolTheRestAndEveryCopyIsTheEventItself()
+      throws IOException {
+    // Given room off the heap for two unacknowledged events of 7 bytes ("event-N"), not three
+    KafkaForwarder f = forwarder(Durability.ASYNC, 20);
+    assertThat(f.offer("k", event(0), now)).isEqualTo(KafkaForwarder.Accepted.SENT);
+    assertThat(f.offer("k", event(1), now)).isEqualTo(KafkaForwarder.Accepted.SENT);
+    link.ackAll();
+    f.poll(now);
+
+    // When two more go out (acknowledged bytes are free again; the second pair wraps around the
+    // end of the buffer), a fifth does not fit beside them
+    assertThat(f.offer("k", event(2), now)).isEqualTo(KafkaForwarder.Accepted.SENT);
+    assertThat(f.offer("k", event(3), now)).isEqualTo(KafkaForwarder.Accepted.SENT);
+    assertThat(f.offer("k", event(4), now)).isEqualTo(KafkaForwarder.Accepted.SPOOLED);
+
+    // Then the forwarder spools, naming the limit; when the two sends in flight fail, their
+    // copies from the buffer are replayed before the fifth, byte for byte
+    assertThat(f.mode()).isEqualTo(KafkaForwarder.Mode.SPOOLING);
+    assertThat(f.problem()).contains("does not fit beside the 14 bytes").contains("at most 20");
+    link.failAll(new TimeoutException("broker down"));
+    deliverAll(f);
+    assertThat(link.delivered()).containsExactlyElementsOf(events(0, 5));
+    assertThat(metrics.count("kafka", Outcome.REPLAYED)).isEqualTo(3);
+    assertThat(metrics.count("kafka", Outcome.DROPPED)).isZero();
+    assertThat(f.offer("k", event(5), now)).isEqualTo(KafkaForwarder.Accepted.SENT);
+  }
+
+  @Test
+  void anEventLargerThanTheOffHeapLimitIsSpooledAndDeliveredInOrder() throws IOException {
+    // Given room off the heap for 10 bytes, and one event in flight
+    KafkaForwarder f = forwarder(Durability.ASYNC, 10);
+    f.offer("k", event(0), now);
+
+    // When an event of 20 bytes comes
+    byte[] large = "event-1-twenty-bytes".getBytes(StandardCharsets.UTF_8);
+    assertThat(f.offer("k", large, now)).isEqualTo(KafkaForwarder.Accepted.SPOOLED);
+    link.ackAll();
+    deliverAll(f);
+
+    // Then it goes through the spool, after the event before it, and nothing is lost
+    assertThat(link.delivered()).containsExactly("event-0", "event-1-twenty-bytes");
+    assertThat(metrics.count("kafka", Outcome.DROPPED)).isZero();
+  }
+
+  @Test
+  void closingSpoolsUnacknowledgedSendsFromTheOffHeapCopies() throws IOException {
+    // Given three sends in flight when the log closes
+    KafkaForwarder f = forwarder(Durability.ASYNC, 64);
+    for (int i = 0; i < 3; i++) {
+      f.offer("k", event(i), now);
+    }
+
+    // When they are spooled for the next start
+    assertThat(f.spoolUnacknowledged()).isEqualTo(3);
+
+    // Then the spool holds the events themselves, in order
+    List<String> spooled = new ArrayList<>();
+    for (var e = spool.next(); e.isPresent(); e = spool.next()) {
+      spooled.add(new String(e.get().value(), StandardCharsets.UTF_8));
+    }
+    assertThat(spooled).containsExactlyElementsOf(events(0, 3));
   }
 
   @Test
