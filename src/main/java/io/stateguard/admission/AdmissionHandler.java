@@ -202,8 +202,11 @@ final class AdmissionHandler implements Handler<RoutingContext> {
       return;
     }
     if (audit.durability() != Durability.SYNC) {
-      send(rc, answer);
+      // Queued (not delivered: that is the writer's) before the response goes: once the last
+      // response has ended, a shutdown closes the audit log from another thread, and an event
+      // queued after the response could find it closed and be dropped.
       audit.log().record(event);
+      send(rc, answer);
       return;
     }
     Context context = Vertx.currentContext();

@@ -9,6 +9,7 @@ import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -81,6 +82,10 @@ class GracefulShutdownIT {
       assertThat(JSON.readTree(answer).at("/response/uid").asText())
           .isEqualTo(ApiServerFixtures.uid("statefulset-create-denied.json"));
       assertThat(JSON.readTree(answer).at("/response/allowed").asBoolean()).isFalse();
+      // And its decision is in the audit log, which the shutdown closed after the last response
+      assertThat(Files.readString(certs.resolve("audit.jsonl")))
+          .as("the audit event of the request that finished during the shutdown")
+          .contains(ApiServerFixtures.uid("statefulset-create-denied.json"));
     } finally {
       webhook.close();
     }
