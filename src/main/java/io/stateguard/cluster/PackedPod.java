@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -27,7 +26,7 @@ import java.util.Map;
  */
 final class PackedPod {
 
-  private static final String[] NO_LABELS = new String[0];
+  private static final String[] NO_LABELS = Packed.NONE;
 
   private final String name;
   private final String namespace;
@@ -78,7 +77,7 @@ final class PackedPod {
       annotations = Slim.ownAnnotations(meta.getAnnotations());
       // The first reference that names a controller (the API server allows only one), its
       // strings interned: the pods of a set share them.
-      OwnerReference owner = controller(meta.getOwnerReferences());
+      OwnerReference owner = Packed.controller(meta.getOwnerReferences());
       ownerApiVersion = owner == null ? null : Slim.intern(owner.getApiVersion());
       ownerKind = owner == null ? null : Slim.intern(owner.getKind());
       ownerName = owner == null ? null : Slim.intern(owner.getName());
@@ -106,24 +105,10 @@ final class PackedPod {
     meta.setResourceVersion(version < 0 ? otherVersion : Long.toString(version));
     meta.setGeneration(generation);
     meta.setDeletionTimestamp(deletionTimestamp);
-    if (labels.length > 0) {
-      Map<String, String> map = new HashMap<>(labels.length);
-      for (int i = 0; i < labels.length; i += 2) {
-        map.put(labels[i], labels[i + 1]);
-      }
-      meta.setLabels(Map.copyOf(map));
-    }
+    meta.setLabels(Packed.map(labels));
     meta.setAnnotations(annotations);
-    if (ownerKind != null || ownerName != null || ownerApiVersion != null || ownerUid != null) {
-      OwnerReference ref = new OwnerReference();
-      ref.setAdditionalProperties(Map.of());
-      ref.setApiVersion(ownerApiVersion);
-      ref.setKind(ownerKind);
-      ref.setName(ownerName);
-      ref.setUid(ownerUid);
-      ref.setController(Boolean.TRUE);
-      meta.setOwnerReferences(List.of(ref));
-    }
+    meta.setOwnerReferences(
+        Packed.controllerReference(ownerApiVersion, ownerKind, ownerName, ownerUid));
     out.setMetadata(meta);
     if (hasStatus) {
       PodStatus status = Slim.emptyPodStatus();
@@ -175,18 +160,6 @@ final class PackedPod {
           }
         });
     return out.toArray(NO_LABELS);
-  }
-
-  private static OwnerReference controller(List<OwnerReference> in) {
-    if (in == null) {
-      return null;
-    }
-    for (OwnerReference ref : in) {
-      if (ref != null && Boolean.TRUE.equals(ref.getController())) {
-        return ref;
-      }
-    }
-    return null;
   }
 
   private static String condition(PodStatus status, String type) {

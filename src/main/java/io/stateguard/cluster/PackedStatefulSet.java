@@ -1,8 +1,6 @@
 package io.stateguard.cluster;
 
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.LabelSelector;
-import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
@@ -14,7 +12,6 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSetPersistentVolumeClaimRete
 import io.fabric8.kubernetes.api.model.apps.StatefulSetSpec;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetStatus;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -31,7 +28,7 @@ import java.util.Map;
  */
 final class PackedStatefulSet {
 
-  private static final String[] NONE = new String[0];
+  private static final String[] NONE = Packed.NONE;
 
   private final String name;
   private final String namespace;
@@ -48,7 +45,7 @@ final class PackedStatefulSet {
   private final Integer replicas;
   private final String serviceName;
   private final String podManagementPolicy;
-  private final Selector selector;
+  private final Packed.Selector selector;
   private final boolean hasTemplate;
   private final String[] templateLabels;
   private final boolean hasPodSpec;
@@ -78,7 +75,7 @@ final class PackedStatefulSet {
     resourceVersion = meta.getResourceVersion();
     generation = meta.getGeneration();
     deletionTimestamp = meta.getDeletionTimestamp();
-    labels = pairs(meta.getLabels());
+    labels = Packed.pairs(meta.getLabels());
     annotations = Slim.ownAnnotations(meta.getAnnotations());
     owner = owner(meta.getOwnerReferences());
 
@@ -87,13 +84,13 @@ final class PackedStatefulSet {
     replicas = spec == null ? null : spec.getReplicas();
     serviceName = spec == null ? null : spec.getServiceName();
     podManagementPolicy = spec == null ? null : Slim.intern(spec.getPodManagementPolicy());
-    selector = spec == null ? null : Selector.of(spec.getSelector());
+    selector = spec == null ? null : Packed.Selector.of(spec.getSelector());
     PodTemplateSpec template = spec == null ? null : spec.getTemplate();
     hasTemplate = template != null;
     templateLabels =
         template == null || template.getMetadata() == null
             ? NONE
-            : pairs(template.getMetadata().getLabels());
+            : Packed.pairs(template.getMetadata().getLabels());
     PodSpec podSpec = template == null ? null : template.getSpec();
     hasPodSpec = podSpec != null;
     containers = podSpec == null ? NONE : containers(podSpec.getContainers());
@@ -131,17 +128,10 @@ final class PackedStatefulSet {
     meta.setResourceVersion(resourceVersion);
     meta.setGeneration(generation);
     meta.setDeletionTimestamp(deletionTimestamp);
-    meta.setLabels(map(labels));
+    meta.setLabels(Packed.map(labels));
     meta.setAnnotations(annotations);
     if (owner != null) {
-      OwnerReference ref = new OwnerReference();
-      ref.setAdditionalProperties(Map.of());
-      ref.setApiVersion(owner[0]);
-      ref.setKind(owner[1]);
-      ref.setName(owner[2]);
-      ref.setUid(owner[3]);
-      ref.setController(Boolean.TRUE);
-      meta.setOwnerReferences(List.of(ref));
+      meta.setOwnerReferences(Packed.controllerReference(owner[0], owner[1], owner[2], owner[3]));
     }
     out.setMetadata(meta);
     if (hasSpec) {
@@ -185,7 +175,7 @@ final class PackedStatefulSet {
     PodTemplateSpec out = new PodTemplateSpec();
     out.setAdditionalProperties(Map.of());
     ObjectMeta meta = Slim.emptyMeta();
-    meta.setLabels(map(templateLabels));
+    meta.setLabels(Packed.map(templateLabels));
     out.setMetadata(meta);
     if (hasPodSpec) {
       PodSpec spec = Slim.emptyPodSpec();
@@ -222,50 +212,17 @@ final class PackedStatefulSet {
     return List.copyOf(out);
   }
 
-  /** Keys and values, alternating, interned; null keys and values dropped. */
-  static String[] pairs(Map<String, String> in) {
-    if (in == null || in.isEmpty()) {
-      return NONE;
-    }
-    List<String> out = new ArrayList<>(in.size() * 2);
-    in.forEach(
-        (k, v) -> {
-          if (k != null && v != null) {
-            out.add(Slim.intern(k));
-            out.add(Slim.intern(v));
-          }
-        });
-    return out.toArray(NONE);
-  }
-
-  /** The immutable map of alternating keys and values. */
-  static Map<String, String> map(String[] pairs) {
-    if (pairs.length == 0) {
-      return Map.of();
-    }
-    Map<String, String> out = new HashMap<>(pairs.length);
-    for (int i = 0; i < pairs.length; i += 2) {
-      out.put(pairs[i], pairs[i + 1]);
-    }
-    return Map.copyOf(out);
-  }
-
   /** The controller owner reference, interned: apiVersion, kind, name, uid; or null. */
-  static String[] owner(List<OwnerReference> in) {
-    if (in == null) {
-      return null;
-    }
-    for (OwnerReference ref : in) {
-      if (ref != null && Boolean.TRUE.equals(ref.getController())) {
-        return new String[] {
+  private static String[] owner(List<OwnerReference> in) {
+    OwnerReference ref = Packed.controller(in);
+    return ref == null
+        ? null
+        : new String[] {
           Slim.intern(ref.getApiVersion()),
           Slim.intern(ref.getKind()),
           Slim.intern(ref.getName()),
           Slim.intern(ref.getUid())
         };
-      }
-    }
-    return null;
   }
 
   private static String[] containers(List<Container> in) {
@@ -324,57 +281,5 @@ final class PackedStatefulSet {
       out.add(t.getSpec() == null ? null : "spec");
     }
     return out.toArray(NONE);
-  }
-
-  /**
-   * A label selector as the API server sent it: a malformed expression (an unknown operator, In
-   * without values) is kept too, and the rules' matching treats it as selecting nothing, as the API
-   * server would have refused to store it.
-   */
-  private record Selector(
-      String[] matchLabels, String[] keys, String[] operators, String[][] values) {
-
-    static Selector of(LabelSelector in) {
-      if (in == null) {
-        return null;
-      }
-      List<LabelSelectorRequirement> expressions =
-          in.getMatchExpressions() == null
-              ? List.of()
-              : in.getMatchExpressions().stream().filter(r -> r != null).toList();
-      String[] keys = new String[expressions.size()];
-      String[] operators = new String[expressions.size()];
-      String[][] values = new String[expressions.size()][];
-      for (int i = 0; i < keys.length; i++) {
-        LabelSelectorRequirement r = expressions.get(i);
-        keys[i] = Slim.intern(r.getKey());
-        operators[i] = Slim.intern(r.getOperator());
-        values[i] =
-            r.getValues() == null
-                ? NONE
-                : r.getValues().stream()
-                    .filter(v -> v != null)
-                    .map(Slim::intern)
-                    .toArray(String[]::new);
-      }
-      return new Selector(pairs(in.getMatchLabels()), keys, operators, values);
-    }
-
-    LabelSelector toSelector() {
-      LabelSelector out = new LabelSelector();
-      out.setAdditionalProperties(Map.of());
-      out.setMatchLabels(map(matchLabels));
-      List<LabelSelectorRequirement> expressions = new ArrayList<>(keys.length);
-      for (int i = 0; i < keys.length; i++) {
-        LabelSelectorRequirement r = new LabelSelectorRequirement();
-        r.setAdditionalProperties(Map.of());
-        r.setKey(keys[i]);
-        r.setOperator(operators[i]);
-        r.setValues(List.of(values[i]));
-        expressions.add(r);
-      }
-      out.setMatchExpressions(List.copyOf(expressions));
-      return out;
-    }
   }
 }

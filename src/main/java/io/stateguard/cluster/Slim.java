@@ -1,7 +1,6 @@
 package io.stateguard.cluster;
 
 import io.fabric8.kubernetes.api.model.LabelSelector;
-import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -287,54 +286,14 @@ final class Slim {
     return s;
   }
 
-  /**
-   * A copy of a label selector, kept as the API server sent it: a malformed expression (an unknown
-   * operator, In without values) is kept too, and the rules' matching treats it as selecting
-   * nothing, as the API server would have refused to store it.
-   */
+  /** A copy of a label selector (see {@link Packed.Selector}). */
   private static LabelSelector selector(LabelSelector in) {
-    if (in == null) {
-      return null;
-    }
-    LabelSelector out = new LabelSelector();
-    out.setAdditionalProperties(Map.of());
-    out.setMatchLabels(strings(in.getMatchLabels()));
-    if (in.getMatchExpressions() == null || in.getMatchExpressions().isEmpty()) {
-      out.setMatchExpressions(List.of());
-    } else {
-      List<LabelSelectorRequirement> kept = new ArrayList<>(in.getMatchExpressions().size());
-      for (LabelSelectorRequirement r : in.getMatchExpressions()) {
-        if (r == null) {
-          continue;
-        }
-        LabelSelectorRequirement k = new LabelSelectorRequirement();
-        k.setAdditionalProperties(Map.of());
-        k.setKey(intern(r.getKey()));
-        k.setOperator(intern(r.getOperator()));
-        k.setValues(
-            r.getValues() == null
-                ? List.of()
-                : r.getValues().stream().filter(v -> v != null).map(Slim::intern).toList());
-        kept.add(k);
-      }
-      out.setMatchExpressions(List.copyOf(kept));
-    }
-    return out;
+    return in == null ? null : Packed.Selector.of(in).toSelector();
   }
 
   /** An immutable copy with interned keys and values. */
   private static Map<String, String> strings(Map<String, String> in) {
-    if (in == null || in.isEmpty()) {
-      return Map.of();
-    }
-    Map<String, String> out = new HashMap<>(in.size() * 2);
-    in.forEach(
-        (k, v) -> {
-          if (k != null && v != null) {
-            out.put(intern(k), intern(v));
-          }
-        });
-    return Map.copyOf(out);
+    return Packed.map(Packed.pairs(in));
   }
 
   /**

@@ -11,6 +11,7 @@ import io.stateguard.admission.Webhook;
 import io.stateguard.policy.ClusterView;
 import io.stateguard.policy.mutations.Mutations;
 import io.stateguard.policy.rules.Rules;
+import io.stateguard.testing.MutableClock;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -24,11 +25,8 @@ import io.vertx.core.net.SocketAddress;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Map;
@@ -59,7 +57,7 @@ class SelfCertificatesIT {
     // Given the chart's webhook configurations, without a caBundle, and a clock 70 days behind
     // (so the first certificate, valid 90 days, is due for renewal when the clock catches up)
     installWebhookConfigurations();
-    HandClock clock = new HandClock(Instant.now().minus(Duration.ofDays(70)));
+    MutableClock clock = new MutableClock(Instant.now().minus(Duration.ofDays(70)));
     ServeConfig config =
         ServeConfig.from(
             Map.ofEntries(
@@ -218,34 +216,6 @@ class SelfCertificatesIT {
         throw new AssertionError("condition not met within 30 s");
       }
       Thread.sleep(20);
-    }
-  }
-
-  /** A clock the test sets. */
-  private static final class HandClock extends Clock {
-    private volatile Instant now;
-
-    HandClock(Instant start) {
-      now = start;
-    }
-
-    void set(Instant instant) {
-      now = instant;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
     }
   }
 }

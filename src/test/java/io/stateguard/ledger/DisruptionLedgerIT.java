@@ -16,8 +16,10 @@ import io.stateguard.policy.ClusterView;
 import io.stateguard.policy.Operation;
 import io.stateguard.policy.PolicyEngine;
 import io.stateguard.policy.rules.Members;
+import io.stateguard.testing.MutableClock;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -35,7 +37,7 @@ class DisruptionLedgerIT {
   KubernetesClient client;
 
   private final PolicyEngine engine = LedgerFixtures.engine();
-  private final LedgerFixtures.MovableClock clock = new LedgerFixtures.MovableClock();
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-11-21T10:00:00Z"));
   private ExecutorService executor;
   private DisruptionLedger ledger;
 

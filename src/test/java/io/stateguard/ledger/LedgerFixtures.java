@@ -10,11 +10,6 @@ import io.stateguard.policy.PolicySet;
 import io.stateguard.policy.QuorumSize;
 import io.stateguard.policy.rules.Members;
 import io.stateguard.policy.rules.Rules;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -52,29 +47,5 @@ public final class LedgerFixtures {
     return pods.stream()
         .map(p -> client.pods().inNamespace(ns).withName(p.getMetadata().getName()).get())
         .toList();
-  }
-
-  /** A clock that moves only when told. */
-  public static final class MovableClock extends Clock {
-    private volatile Instant now = Instant.parse("2026-11-21T10:00:00Z");
-
-    public void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
   }
 }

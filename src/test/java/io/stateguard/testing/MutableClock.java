@@ -6,7 +6,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock tests move by hand (certificate renewal, the audit spool and forwarder). */
+/** A clock tests move by hand (certificates, the audit spool and forwarder, the ledger). */
 public final class MutableClock extends Clock {
 
   private volatile Instant now;
@@ -17,6 +17,10 @@ public final class MutableClock extends Clock {
 
   public void advance(Duration d) {
     now = now.plus(d);
+  }
+
+  public void set(Instant instant) {
+    now = instant;
   }
 
   @Override
