@@ -264,7 +264,10 @@ final class KafkaForwarder {
     }
   }
 
-  /** Handles completions, timeouts and replay; call often. */
+  /**
+   * Handles completions, timeouts and replay, then hands the sends made since the last poll (by
+   * {@link #offer} and by replay) on to Kafka; call after each batch of offers, and often.
+   */
   void poll(long nowNanos) throws IOException {
     // Before taking completions: one added after this wakes the writer again if it must.
     wakePending.set(false);
@@ -272,6 +275,7 @@ final class KafkaForwarder {
       handle(nowNanos);
     } finally {
       prompt = mode == Mode.SPOOLING || direct.size() >= maxInFlight / 2;
+      link.flush();
     }
   }
 

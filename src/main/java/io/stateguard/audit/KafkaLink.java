@@ -8,8 +8,14 @@ import java.util.concurrent.CompletionStage;
  */
 interface KafkaLink {
 
-  /** Sends one event; completes when the broker acknowledged it (acks=all) or it failed. */
+  /**
+   * Sends one event; completes when the broker acknowledged it (acks=all) or it failed. The send
+   * may wait until the next {@link #flush}.
+   */
   CompletionStage<Void> send(String key, byte[] value);
+
+  /** Hands every send made since the last flush on to Kafka, in order. */
+  void flush();
 
   /** Asks the cluster for the topic's partitions: completes when reachable, fails otherwise. */
   CompletionStage<Void> probe();

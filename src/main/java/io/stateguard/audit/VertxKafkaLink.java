@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -30,9 +31,11 @@ import org.slf4j.LoggerFactory;
  * from one thread of this link's: the Vert.x wrapper's send runs each record as a task on a worker
  * and completes it with two tasks on an event loop, thread hand-overs for every event on the cores
  * that answer admissions. A send can block its thread (for metadata, up to {@code max.block.ms}),
- * so it is never made on the audit writer's thread: the writer hands it over and goes on; the
- * sender thread, woken once for a batch of sends, keeps their order. Completions arrive on the
- * producer's network thread.
+ * so it is never made on the audit writer's thread: the writer collects a round's sends and hands
+ * them over at {@link #flush}, all at once, and goes on; the sender thread keeps their order.
+ * Handing them over one by one would wake the sender thread while the writer is still at work on
+ * its batch, the two of them then taking both cores of a small node from the threads that answer
+ * admissions. Completions arrive on the producer's network thread.
  */
 final class VertxKafkaLink implements KafkaLink {
 
@@ -53,6 +56,9 @@ final class VertxKafkaLink implements KafkaLink {
             t.setDaemon(true);
             return t;
           });
+
+  /** Sends made since the last {@link #flush}, in order. */
+  private List<Send> unflushed = new ArrayList<>();
 
   private KafkaProducer<String, byte[]> producer;
   private KafkaException createFailure;
@@ -98,17 +104,43 @@ final class VertxKafkaLink implements KafkaLink {
     return producer;
   }
 
+  /** A record and what its send completes. */
+  private record Send(ProducerRecord<String, byte[]> record, CompletableFuture<Void> done) {}
+
   @Override
-  public CompletionStage<Void> send(String key, byte[] value) {
+  public synchronized CompletionStage<Void> send(String key, byte[] value) {
     CompletableFuture<Void> done = new CompletableFuture<>();
-    ProducerRecord<String, byte[]> record =
-        new ProducerRecord<>(settings.topic(), null, key, value, headers);
-    try {
-      sender.execute(() -> sendNow(record, done));
-    } catch (RejectedExecutionException e) {
-      done.completeExceptionally(notCreated()); // closed
+    if (closed) {
+      done.completeExceptionally(notCreated());
+      return done;
     }
+    unflushed.add(
+        new Send(new ProducerRecord<>(settings.topic(), null, key, value, headers), done));
     return done;
+  }
+
+  @Override
+  public void flush() {
+    List<Send> sends;
+    synchronized (this) {
+      if (unflushed.isEmpty()) {
+        return;
+      }
+      sends = unflushed;
+      unflushed = new ArrayList<>();
+    }
+    try {
+      sender.execute(
+          () -> {
+            for (Send s : sends) {
+              sendNow(s.record(), s.done());
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      for (Send s : sends) {
+        s.done().completeExceptionally(notCreated()); // closed
+      }
+    }
   }
 
   /** On the sender thread: hands the record to the producer, which may block for metadata. */
@@ -165,7 +197,9 @@ final class VertxKafkaLink implements KafkaLink {
       p = producer;
       producer = null;
     }
-    // Sends already handed over find no producer and fail; later ones are refused.
+    // Sends not handed over, and those handed over that find no producer, fail; later ones are
+    // refused.
+    flush();
     sender.shutdown();
     if (p == null) {
       return CompletableFuture.completedFuture(null);

@@ -98,6 +98,7 @@ class KafkaForwarderTest {
     for (int i = 0; i < 5; i++) {
       assertThat(f.offer("k", event(i), now)).isEqualTo(KafkaForwarder.Accepted.SENT);
     }
+    f.poll(now);
     link.ackAll();
     f.poll(now);
 
@@ -105,6 +106,26 @@ class KafkaForwarderTest {
     assertThat(metrics.count("kafka", Outcome.SENT)).isEqualTo(5);
     assertThat(metrics.count("kafka", Outcome.SPOOLED)).isZero();
     assertThat(f.mode()).isEqualTo(KafkaForwarder.Mode.DIRECT);
+  }
+
+  @Test
+  void aRoundsSendsReachKafkaTogetherWhenTheWriterPolls() throws IOException {
+    // Given a forwarder sending directly
+    KafkaForwarder f = forwarder(Durability.ASYNC);
+
+    // When the writer offers a batch of events
+    for (int i = 0; i < 5; i++) {
+      f.offer("k", event(i), now);
+    }
+
+    // Then none is handed on before the writer's round ends with a poll; then all of them, in order
+    assertThat(link.sends).isEmpty();
+    assertThat(link.unflushed()).isEqualTo(5);
+    f.poll(now);
+    assertThat(link.unflushed()).isZero();
+    assertThat(link.sends)
+        .extracting(ScriptedLink.Send::value)
+        .containsExactlyElementsOf(events(0, 5));
   }
 
   @Test
@@ -155,6 +176,7 @@ class KafkaForwarderTest {
     // Given a forwarder replaying the spool after a failure
     KafkaForwarder f = forwarder(Durability.ASYNC);
     f.offer("k", event(0), now);
+    f.poll(now);
     link.failAll(new TimeoutException("broker down"));
     f.poll(now);
     for (int i = 1; i < 20; i++) {
@@ -205,6 +227,7 @@ class KafkaForwarderTest {
     for (int i = 0; i < 3; i++) {
       f.offer("k", event(i), now);
     }
+    f.poll(now);
     link.failAll(new TimeoutException("broker down"));
     f.poll(now);
     // When more events come while it is down, and then it answers again
@@ -253,6 +276,7 @@ class KafkaForwarderTest {
     }
 
     assertThat(f.offer("k", event(100), now)).isEqualTo(KafkaForwarder.Accepted.SPOOLED);
+    f.poll(now);
     link.ackAll();
     deliverAll(f);
     assertThat(link.delivered()).containsExactlyElementsOf(events(0, 101));
@@ -265,6 +289,7 @@ class KafkaForwarderTest {
     KafkaForwarder f = forwarder(Durability.ASYNC, 20);
     assertThat(f.offer("k", event(0), now)).isEqualTo(KafkaForwarder.Accepted.SENT);
     assertThat(f.offer("k", event(1), now)).isEqualTo(KafkaForwarder.Accepted.SENT);
+    f.poll(now);
     link.ackAll();
     f.poll(now);
 
@@ -278,6 +303,7 @@ class KafkaForwarderTest {
     // copies from the buffer are replayed before the fifth, byte for byte
     assertThat(f.mode()).isEqualTo(KafkaForwarder.Mode.SPOOLING);
     assertThat(f.problem()).contains("does not fit beside the 14 bytes").contains("at most 20");
+    f.poll(now);
     link.failAll(new TimeoutException("broker down"));
     deliverAll(f);
     assertThat(link.delivered()).containsExactlyElementsOf(events(0, 5));
@@ -295,6 +321,7 @@ class KafkaForwarderTest {
     // When an event of 20 bytes comes
     byte[] large = "event-1-twenty-bytes".getBytes(StandardCharsets.UTF_8);
     assertThat(f.offer("k", large, now)).isEqualTo(KafkaForwarder.Accepted.SPOOLED);
+    f.poll(now);
     link.ackAll();
     deliverAll(f);
 
@@ -327,6 +354,7 @@ class KafkaForwarderTest {
     // Given ten spooled events after a failure
     KafkaForwarder f = forwarder(Durability.ASYNC);
     f.offer("k", event(0), now);
+    f.poll(now);
     link.failAll(new TimeoutException("down"));
     f.poll(now);
     for (int i = 1; i < 10; i++) {
@@ -350,6 +378,7 @@ class KafkaForwarderTest {
   void failedReplayRewindsAndRetriesFromTheFirstUnacknowledgedEvent() throws IOException {
     KafkaForwarder f = forwarder(Durability.ASYNC);
     f.offer("k", event(0), now);
+    f.poll(now);
     link.failAll(new TimeoutException("down"));
     f.poll(now);
     for (int i = 1; i < 4; i++) {
@@ -376,6 +405,7 @@ class KafkaForwarderTest {
   void eventKafkaRefusesForGoodIsDroppedAndCountedAndTheRestFlows() throws IOException {
     KafkaForwarder f = forwarder(Durability.ASYNC);
     f.offer("k", event(0), now);
+    f.poll(now);
     link.failAll(new TimeoutException("down"));
     f.poll(now);
     f.offer("k", event(1), now);

@@ -7,20 +7,35 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * A Kafka link a test answers by hand: every send waits until the test acknowledges or fails it.
- * For the forwarder's state machine; the real broker is exercised by the {@code *IT} tests.
+ * A Kafka link a test answers by hand: every send waits until it is flushed and the test
+ * acknowledges or fails it. For the forwarder's state machine; the real broker is exercised by the
+ * {@code *IT} tests.
  */
 final class ScriptedLink implements KafkaLink {
 
   record Send(String key, String value, CompletableFuture<Void> result) {}
 
+  /** Sends flushed, in order: the ones Kafka would have. */
   final List<Send> sends = new ArrayList<>();
+
+  private final List<Send> unflushed = new ArrayList<>();
 
   @Override
   public synchronized CompletionStage<Void> send(String key, byte[] value) {
     Send s = new Send(key, new String(value, StandardCharsets.UTF_8), new CompletableFuture<>());
-    sends.add(s);
+    unflushed.add(s);
     return s.result();
+  }
+
+  @Override
+  public synchronized void flush() {
+    sends.addAll(unflushed);
+    unflushed.clear();
+  }
+
+  /** Sends made and not yet flushed. */
+  synchronized int unflushed() {
+    return unflushed.size();
   }
 
   @Override

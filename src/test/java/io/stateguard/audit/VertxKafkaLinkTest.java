@@ -1,5 +1,6 @@
 package io.stateguard.audit;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vertx.core.Vertx;
@@ -45,10 +46,15 @@ class VertxKafkaLinkTest {
     // Given a link to an address where no broker answers
     VertxKafkaLink link = link();
 
-    // When an event is sent
+    // When an event is sent, and the sends are flushed some time later
     CompletableFuture<Void> sent = link.send("data/zk", value()).toCompletableFuture();
+    Thread.sleep(1_000);
+    boolean doneBeforeFlush = sent.isDone();
+    link.flush();
 
-    // Then the call returned a stage, which fails once the metadata wait (max.block.ms) is over
+    // Then nothing was tried before the flush (a metadata wait is 300 ms); after it the stage
+    // fails once the metadata wait is over, not the caller
+    assertThat(doneBeforeFlush).isFalse();
     assertThatThrownBy(() -> sent.get(30, TimeUnit.SECONDS))
         .isInstanceOf(ExecutionException.class)
         .hasRootCauseInstanceOf(KafkaException.class);
@@ -65,6 +71,21 @@ class VertxKafkaLinkTest {
     CompletableFuture<Void> sent = link.send("data/zk", value()).toCompletableFuture();
 
     // Then it fails, naming why
+    assertThatThrownBy(() -> sent.get(10, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class)
+        .hasMessageContaining("the audit log is closed");
+  }
+
+  @Test
+  void sendsNotYetFlushedFailWhenTheLinkCloses() throws Exception {
+    // Given a link with a send not yet flushed
+    VertxKafkaLink link = link();
+    CompletableFuture<Void> sent = link.send("data/zk", value()).toCompletableFuture();
+
+    // When the link closes
+    link.close(1_000).toCompletableFuture().get(30, TimeUnit.SECONDS);
+
+    // Then the send fails, naming why, instead of waiting for ever
     assertThatThrownBy(() -> sent.get(10, TimeUnit.SECONDS))
         .isInstanceOf(ExecutionException.class)
         .hasMessageContaining("the audit log is closed");

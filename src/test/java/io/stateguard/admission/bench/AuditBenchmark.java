@@ -64,6 +64,10 @@ public final class AuditBenchmark {
       Path.of("src/test/resources/ApiServerFixtures/statefulset-create.json");
   private static final String FIXTURE_UID = "36cbdf6c-7775-4ec3-bf03-fddca62e10a3";
   private static final String TOPIC = "stateguard.audit.bench";
+
+  /** Seconds of load on each webhook between the warm-ups and the measured slices. */
+  private static final int REOPEN = 5;
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private AuditBenchmark() {}
@@ -78,11 +82,18 @@ public final class AuditBenchmark {
     final Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
     long errors;
     long measuredNanos;
+
+    /** The whole measured phase: its own slices and the others'. */
+    long phaseNanos;
+
     long serverCpuNanos;
     long brokerCpuNanos;
 
     /** The p99 of each measured slice, for a statistic that one stalled slice cannot decide. */
     final List<Long> sliceP99s = new ArrayList<>();
+
+    /** Each measured request: due time ({@link System#nanoTime()}) and latency, in pairs. */
+    final LongPairs measured = new LongPairs();
 
     int port;
     Process process;
@@ -162,7 +173,14 @@ public final class AuditBenchmark {
 
       for (Target t : targets) {
         System.err.printf("%s: warm-up %d s at %d/s%n", t.name, warmup, rate);
-        run(client, t, template, uidAt, rate, warmup);
+        run(client, t, template, uidAt, rate, warmup, false);
+      }
+      // The first webhooks' connections went idle while the others warmed up, longer than the
+      // client keeps them: a few seconds each, right before measuring, so that new connections'
+      // handshakes (and the recompilation they set off) fall outside the measured slices.
+      for (Target t : targets) {
+        System.err.printf("%s: %d s at %d/s to open connections again%n", t.name, REOPEN, rate);
+        run(client, t, template, uidAt, rate, REOPEN, false);
       }
       Thread.sleep(1000);
       // Collections over the whole measured phase (jstat starts a JVM: never inside a slice).
@@ -170,6 +188,7 @@ public final class AuditBenchmark {
         t.gcBefore = jstat(t.process.pid());
         t.threadsBefore = threadCpu(t.process.pid());
       }
+      long phaseStarted = System.nanoTime();
       int slices = Math.max(1, seconds / 5);
       int slice = Math.max(1, seconds / slices);
       for (int i = 0; i < slices; i++) {
@@ -180,7 +199,7 @@ public final class AuditBenchmark {
           long server = ServeBenchmark.cpuNanos(t.process.pid());
           long brokerCpu = ServeBenchmark.cpuNanos(broker.pid());
           long started = System.nanoTime();
-          ServeBenchmark.RateRun r = run(client, t, template, uidAt, rate, slice);
+          ServeBenchmark.RateRun r = run(client, t, template, uidAt, rate, slice, true);
           t.measuredNanos += System.nanoTime() - started;
           t.serverCpuNanos += ServeBenchmark.cpuNanos(t.process.pid()) - server;
           t.brokerCpuNanos += ServeBenchmark.cpuNanos(broker.pid()) - brokerCpu;
@@ -190,7 +209,9 @@ public final class AuditBenchmark {
         }
       }
       String loadAfter = loadAverage();
+      long phase = System.nanoTime() - phaseStarted;
       for (Target t : targets) {
+        t.phaseNanos = phase;
         t.threadsAfter = threadCpu(t.process.pid());
         t.gcAfter = jstat(t.process.pid());
         t.auditMeters = auditMeters(client, t.port);
@@ -203,6 +224,9 @@ public final class AuditBenchmark {
           t.process.destroyForcibly();
         }
         exits.add(t.process.exitValue());
+      }
+      for (Target t : targets) {
+        t.measured.write(WORK.resolve("latency-" + t.index + ".csv"), "due_nanos,latency_nanos");
       }
       Delivery kafka = delivered(targets.get(0), readTopic(broker.bootstrap()));
       Delivery lines = delivered(targets.get(1), readFile(file));
@@ -222,7 +246,13 @@ public final class AuditBenchmark {
 
   /** Fixed-rate load on one target, each request with the next uid of that target. */
   private static ServeBenchmark.RateRun run(
-      HttpClient client, Target t, byte[] template, int uidAt, int rate, int seconds)
+      HttpClient client,
+      Target t,
+      byte[] template,
+      int uidAt,
+      int rate,
+      int seconds,
+      boolean measured)
       throws Exception {
     // Uids base, base + 1, ...: the answered callback gets the same index the request had.
     long base = t.sequence.getAndAdd((long) rate * seconds);
@@ -235,15 +265,132 @@ public final class AuditBenchmark {
           System.arraycopy(uid, 0, body, uidAt, uid.length);
           return Buffer.buffer(body);
         },
-        i -> t.answered.add(base + i),
+        (i, due, nanos) -> {
+          t.answered.add(base + i);
+          if (measured) {
+            t.measured.add(due, nanos);
+          }
+        },
         rate,
         seconds);
   }
 
+  private static Path gcLog(Target t) {
+    return WORK.resolve("gc-" + t.index + ".log");
+  }
+
+  /** "[123ns] GC(7) Pause Young (Allocation Failure) 126M->25M(365M) 1.455ms" */
+  private static final java.util.regex.Pattern PAUSE =
+      java.util.regex.Pattern.compile("^\\[(\\d+)ns\\].* Pause Young .* ([\\d.]+)ms$");
+
+  /** Young pauses from a webhook's GC log, as start and end ({@link System#nanoTime()}). */
+  static long[] youngPauses(Path log) throws IOException {
+    LongPairs pauses = new LongPairs();
+    for (String line : Files.readAllLines(log)) {
+      java.util.regex.Matcher m = PAUSE.matcher(line);
+      if (m.matches()) {
+        long end = Long.parseLong(m.group(1));
+        pauses.add(end - (long) (Double.parseDouble(m.group(2)) * 1e6), end);
+      }
+    }
+    return pauses.toArray();
+  }
+
+  /**
+   * How the slow requests of {@code t} lie against its webhook's young pauses, and the p99 of the
+   * requests that no pause touched.
+   */
+  private static String nearPauses(Target t) {
+    long[] pauses;
+    try {
+      pauses = youngPauses(gcLog(t));
+    } catch (IOException e) {
+      return "no GC log (" + e.getMessage() + ")";
+    }
+    long[] requests = t.measured.toArray();
+    long slow = median(t.sliceP99s);
+    long slowCount = 0;
+    long slowNear = 0;
+    long near = 0;
+    long pausesMeasured = 0;
+    Histogram away = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+    for (int i = 0; i < requests.length; i += 2) {
+      long due = requests[i];
+      long latency = requests[i + 1];
+      boolean touched = false;
+      for (int p = 0; p < pauses.length && !touched; p += 2) {
+        touched = pauses[p] <= due + latency && pauses[p + 1] + 2_000_000 >= due;
+      }
+      if (touched) {
+        near++;
+      } else {
+        away.recordValue(latency);
+      }
+      if (latency > slow) {
+        slowCount++;
+        slowNear += touched ? 1 : 0;
+      }
+    }
+    if (requests.length > 0) {
+      long first = requests[0];
+      long last = requests[requests.length - 2];
+      for (int p = 0; p < pauses.length; p += 2) {
+        pausesMeasured += pauses[p] >= first && pauses[p] <= last ? 1 : 0;
+      }
+    }
+    return String.format(
+        Locale.ROOT,
+        "%d young pauses in the measured phase; %d requests near one; %d slow requests, %d"
+            + " (%.0f %%) near a pause; p99 of the requests away from pauses %s",
+        pausesMeasured,
+        near,
+        slowCount,
+        slowNear,
+        100.0 * slowNear / Math.max(1, slowCount),
+        ServeBenchmark.ms(away.getValueAtPercentile(99)));
+  }
+
+  /** Pairs of longs, appended from any thread. */
+  static final class LongPairs {
+    private long[] values = new long[1 << 16];
+    private int size;
+
+    synchronized void add(long a, long b) {
+      if (size + 2 > values.length) {
+        values = java.util.Arrays.copyOf(values, values.length * 2);
+      }
+      values[size++] = a;
+      values[size++] = b;
+    }
+
+    synchronized long[] toArray() {
+      return java.util.Arrays.copyOf(values, size);
+    }
+
+    /** A CSV file: the header, then one pair per line. */
+    void write(Path file, String header) throws IOException {
+      long[] pairs = toArray();
+      StringBuilder out = new StringBuilder(header).append('\n');
+      for (int i = 0; i < pairs.length; i += 2) {
+        out.append(pairs[i]).append(',').append(pairs[i + 1]).append('\n');
+      }
+      Files.writeString(file, out);
+    }
+  }
+
   private static Process startWebhook(Target t, Path certs) throws IOException {
     List<String> command = new ArrayList<>();
+    // BENCH_AUDIT_WEBHOOK_CPUS (taskset's list, such as "1"): the webhooks run on these CPUs alone,
+    // away from the load generator and the broker (.ci/bench-audit puts those on the others).
+    String cpus = System.getenv("BENCH_AUDIT_WEBHOOK_CPUS");
+    if (cpus != null && !cpus.isBlank()) {
+      command.addAll(List.of("taskset", "-c", cpus.trim()));
+    }
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(ServeBenchmark.jvmOptions("BENCH_SERVE_JAVA_OPTS"));
+    // Every collection with its start and end on the clock the load generator reads
+    // (System.nanoTime, CLOCK_MONOTONIC on Linux), to set slow requests against pauses.
+    command.add("-Xlog:gc:file=" + gcLog(t) + ":timenanos");
     command.addAll(
         List.of(
             "-jar",
@@ -336,6 +483,10 @@ public final class AuditBenchmark {
    * CPU time (user and system) of each thread of a process, keyed "name#tid" (Linux keeps 15
    * characters of a name); empty where /proc cannot be read.
    */
+  /**
+   * CPU time (ns) of each thread ("name#tid"), and under "name#tid#switches" how often it gave up
+   * its core (voluntary and forced context switches), from /proc.
+   */
   private static Map<String, Long> threadCpu(long pid) {
     Map<String, Long> cpu = new java.util.HashMap<>();
     try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
@@ -345,7 +496,16 @@ public final class AuditBenchmark {
           String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
           String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
           long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-          cpu.put(name + "#" + task.getFileName(), ticks * 10_000_000L); // USER_HZ is 100
+          String key = name + "#" + task.getFileName();
+          cpu.put(key, ticks * 10_000_000L); // USER_HZ is 100
+          long switches = 0;
+          for (String line : Files.readAllLines(task.resolve("status"))) {
+            if (line.startsWith("voluntary_ctxt_switches:")
+                || line.startsWith("nonvoluntary_ctxt_switches:")) {
+              switches += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+            }
+          }
+          cpu.put(key + SWITCHES, switches);
         } catch (IOException | RuntimeException e) {
           // the thread ended meanwhile
         }
@@ -356,10 +516,17 @@ public final class AuditBenchmark {
     return cpu;
   }
 
-  /** The threads that used the most CPU over the measured phase, in µs per measured request. */
+  private static final String SWITCHES = "#switches";
+
+  /**
+   * The threads that used the most CPU over the measured phase, in µs per measured request, each
+   * with how many times a second it gave up its core (mostly: went to sleep, to be woken again).
+   */
   private static String topThreads(Target t, int n) {
     long requests = Math.max(1, t.latency.getTotalCount());
+    double seconds = Math.max(1, t.phaseNanos) / 1e9;
     return t.threadsAfter.entrySet().stream()
+        .filter(e -> !e.getKey().endsWith(SWITCHES))
         .map(
             e -> Map.entry(e.getKey(), e.getValue() - t.threadsBefore.getOrDefault(e.getKey(), 0L)))
         .filter(e -> e.getValue() > 0)
@@ -369,9 +536,12 @@ public final class AuditBenchmark {
             e ->
                 String.format(
                     Locale.ROOT,
-                    "%s %.0f µs",
+                    "%s %.0f µs (%.0f switches/s)",
                     e.getKey().replaceAll("#\\d+$", ""),
-                    e.getValue() / 1e3 / requests))
+                    e.getValue() / 1e3 / requests,
+                    (t.threadsAfter.getOrDefault(e.getKey() + SWITCHES, 0L)
+                            - t.threadsBefore.getOrDefault(e.getKey() + SWITCHES, 0L))
+                        / seconds))
         .reduce((a, b) -> a + ", " + b)
         .orElse("unknown");
   }
@@ -536,6 +706,12 @@ public final class AuditBenchmark {
     out.append(delivery("audit file", targets.get(1), file));
     for (Target t : targets) {
       out.append(String.format(Locale.ROOT, "%s meters: %s%n", t.name, t.auditMeters));
+    }
+    out.append(
+        "\nYoung collections and slow requests (slow: over the median of the slice p99s; near a"
+            + " pause: answered during a pause of its webhook, or due within 2 ms after one):\n");
+    for (Target t : targets) {
+      out.append(String.format(Locale.ROOT, "- %s: %s%n", t.name, nearPauses(t)));
     }
     out.append(
         "\nThreads by CPU over the whole measured phase (its own slices and the others'), per"

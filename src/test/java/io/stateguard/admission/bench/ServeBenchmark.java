@@ -26,7 +26,6 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.LongConsumer;
 import java.util.function.LongFunction;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
@@ -264,7 +263,17 @@ public final class ServeBenchmark {
   private static RateRun fixedRate(HttpClient client, int port, byte[] body, int rate, int seconds)
       throws Exception {
     Buffer payload = Buffer.buffer(body);
-    return fixedRate(client, port, i -> payload, i -> {}, rate, seconds);
+    return fixedRate(client, port, i -> payload, (i, due, nanos) -> {}, rate, seconds);
+  }
+
+  /** What {@link #fixedRate} tells of each request answered with 200. */
+  @FunctionalInterface
+  interface Answered {
+    /**
+     * The {@code index}-th request, due at {@code due} ({@link System#nanoTime()}), answered {@code
+     * nanos} later.
+     */
+    void accept(long index, long due, long nanos);
   }
 
   /**
@@ -276,7 +285,7 @@ public final class ServeBenchmark {
       HttpClient client,
       int port,
       LongFunction<Buffer> request,
-      LongConsumer answered,
+      Answered answered,
       int rate,
       int seconds)
       throws Exception {
@@ -297,8 +306,9 @@ public final class ServeBenchmark {
           .onComplete(
               ar -> {
                 if (ar.succeeded() && ar.result() == 200) {
-                  latency.recordValue(System.nanoTime() - due);
-                  answered.accept(index);
+                  long nanos = System.nanoTime() - due;
+                  latency.recordValue(nanos);
+                  answered.accept(index, due, nanos);
                 } else {
                   errors.incrementAndGet();
                 }
