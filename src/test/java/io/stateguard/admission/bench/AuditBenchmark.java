@@ -19,7 +19,9 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -28,6 +30,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -104,10 +108,10 @@ public final class AuditBenchmark {
 
     Map<String, Double> gcAfter = Map.of();
 
-    /** CPU time of each thread ("name#tid") before and after the measured slices, from /proc. */
-    Map<String, Long> threadsBefore = Map.of();
+    /** Each thread ("name#tid") before and after the measured slices, from /proc. */
+    Map<String, ThreadTimes> threadsBefore = Map.of();
 
-    Map<String, Long> threadsAfter = Map.of();
+    Map<String, ThreadTimes> threadsAfter = Map.of();
 
     Target(int index, String name, List<String> auditArgs) {
       this.index = index;
@@ -280,14 +284,14 @@ public final class AuditBenchmark {
   }
 
   /** "[123ns] GC(7) Pause Young (Allocation Failure) 126M->25M(365M) 1.455ms" */
-  private static final java.util.regex.Pattern PAUSE =
-      java.util.regex.Pattern.compile("^\\[(\\d+)ns\\].* Pause Young .* ([\\d.]+)ms$");
+  private static final Pattern PAUSE =
+      Pattern.compile("^\\[(\\d+)ns\\].* Pause Young .* ([\\d.]+)ms$");
 
   /** Young pauses from a webhook's GC log, as start and end ({@link System#nanoTime()}). */
   static long[] youngPauses(Path log) throws IOException {
     LongPairs pauses = new LongPairs();
     for (String line : Files.readAllLines(log)) {
-      java.util.regex.Matcher m = PAUSE.matcher(line);
+      Matcher m = PAUSE.matcher(line);
       if (m.matches()) {
         long end = Long.parseLong(m.group(1));
         pauses.add(end - (long) (Double.parseDouble(m.group(2)) * 1e6), end);
@@ -357,14 +361,14 @@ public final class AuditBenchmark {
 
     synchronized void add(long a, long b) {
       if (size + 2 > values.length) {
-        values = java.util.Arrays.copyOf(values, values.length * 2);
+        values = Arrays.copyOf(values, values.length * 2);
       }
       values[size++] = a;
       values[size++] = b;
     }
 
     synchronized long[] toArray() {
-      return java.util.Arrays.copyOf(values, size);
+      return Arrays.copyOf(values, size);
     }
 
     /** A CSV file: the header, then one pair per line. */
@@ -462,7 +466,7 @@ public final class AuditBenchmark {
       }
       String[] names = lines.get(0).trim().split("\\s+");
       String[] values = lines.get(1).trim().split("\\s+");
-      Map<String, Double> gc = new java.util.HashMap<>();
+      Map<String, Double> gc = new HashMap<>();
       for (int i = 0; i < Math.min(names.length, values.length); i++) {
         try {
           gc.put(names[i], Double.parseDouble(values[i]));
@@ -479,16 +483,21 @@ public final class AuditBenchmark {
     }
   }
 
+  /** A thread's CPU time (user and system) and how often it gave up its core, from /proc. */
+  record ThreadTimes(long cpuNanos, long switches) {
+    ThreadTimes minus(ThreadTimes earlier) {
+      return earlier == null
+          ? this
+          : new ThreadTimes(cpuNanos - earlier.cpuNanos, switches - earlier.switches);
+    }
+  }
+
   /**
-   * CPU time (user and system) of each thread of a process, keyed "name#tid" (Linux keeps 15
-   * characters of a name); empty where /proc cannot be read.
+   * Each thread of a process, keyed "name#tid" (Linux keeps 15 characters of a name), with its CPU
+   * time and its context switches (voluntary and forced); empty where /proc cannot be read.
    */
-  /**
-   * CPU time (ns) of each thread ("name#tid"), and under "name#tid#switches" how often it gave up
-   * its core (voluntary and forced context switches), from /proc.
-   */
-  private static Map<String, Long> threadCpu(long pid) {
-    Map<String, Long> cpu = new java.util.HashMap<>();
+  private static Map<String, ThreadTimes> threadCpu(long pid) {
+    Map<String, ThreadTimes> threads = new HashMap<>();
     try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
       for (Path task : tasks.toList()) {
         try {
@@ -496,8 +505,6 @@ public final class AuditBenchmark {
           String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
           String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
           long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-          String key = name + "#" + task.getFileName();
-          cpu.put(key, ticks * 10_000_000L); // USER_HZ is 100
           long switches = 0;
           for (String line : Files.readAllLines(task.resolve("status"))) {
             if (line.startsWith("voluntary_ctxt_switches:")
@@ -505,7 +512,9 @@ public final class AuditBenchmark {
               switches += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
             }
           }
-          cpu.put(key + SWITCHES, switches);
+          // USER_HZ is 100
+          threads.put(
+              name + "#" + task.getFileName(), new ThreadTimes(ticks * 10_000_000L, switches));
         } catch (IOException | RuntimeException e) {
           // the thread ended meanwhile
         }
@@ -513,10 +522,8 @@ public final class AuditBenchmark {
     } catch (IOException e) {
       return Map.of();
     }
-    return cpu;
+    return threads;
   }
-
-  private static final String SWITCHES = "#switches";
 
   /**
    * The threads that used the most CPU over the measured phase, in µs per measured request, each
@@ -526,11 +533,11 @@ public final class AuditBenchmark {
     long requests = Math.max(1, t.latency.getTotalCount());
     double seconds = Math.max(1, t.phaseNanos) / 1e9;
     return t.threadsAfter.entrySet().stream()
-        .filter(e -> !e.getKey().endsWith(SWITCHES))
-        .map(
-            e -> Map.entry(e.getKey(), e.getValue() - t.threadsBefore.getOrDefault(e.getKey(), 0L)))
-        .filter(e -> e.getValue() > 0)
-        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .map(e -> Map.entry(e.getKey(), e.getValue().minus(t.threadsBefore.get(e.getKey()))))
+        .filter(e -> e.getValue().cpuNanos() > 0)
+        .sorted(
+            Comparator.comparingLong((Map.Entry<String, ThreadTimes> e) -> e.getValue().cpuNanos())
+                .reversed())
         .limit(n)
         .map(
             e ->
@@ -538,10 +545,8 @@ public final class AuditBenchmark {
                     Locale.ROOT,
                     "%s %.0f µs (%.0f switches/s)",
                     e.getKey().replaceAll("#\\d+$", ""),
-                    e.getValue() / 1e3 / requests,
-                    (t.threadsAfter.getOrDefault(e.getKey() + SWITCHES, 0L)
-                            - t.threadsBefore.getOrDefault(e.getKey() + SWITCHES, 0L))
-                        / seconds))
+                    e.getValue().cpuNanos() / 1e3 / requests,
+                    e.getValue().switches() / seconds))
         .reduce((a, b) -> a + ", " + b)
         .orElse("unknown");
   }
